@@ -1,0 +1,71 @@
+# Trygg: `make run` serves the app, `make test` runs the whole suite.
+# Both install what they need, so a fresh clone works with these two commands alone.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# LibreOffice's UNO bridge only exists for Debian's own Python, so the converter
+# (unoserver) runs from a second venv built on /usr/bin/python3.
+UNO_VENV := .venv-uno
+PORT ?= 5000
+export FLASK_APP := app
+
+# Debian packages: the browser for the browser tests, LibreOffice and metric-compatible
+# fonts for PDF/A, poppler for reading PDFs back in tests.
+DEB_PACKAGES := chromium libreoffice-writer-nogui python3-uno python3-venv \
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 poppler-utils
+
+.PHONY: run test lint typecheck system-packages pdf-service messages clean-venv
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Installs the Debian packages when one is missing and we are root; otherwise says how.
+system-packages:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "Debian-pakker: alt er på plass."; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installerer Debian-pakker:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "Mangler Debian-pakker:$$missing"; \
+	  echo "Kjør: sudo apt-get install --no-install-recommends$$missing"; \
+	  echo "Uten LibreOffice virker Word-nedlasting, men ikke PDF."; fi
+
+$(UNO_VENV)/.installed: requirements.txt
+	@if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import uno" 2>/dev/null; then \
+	  /usr/bin/python3 -m venv --system-site-packages $(UNO_VENV) && \
+	  $(UNO_VENV)/bin/pip install -q --disable-pip-version-check "$$(grep -i '^unoserver==' requirements.txt)" && \
+	  touch $@; \
+	else echo "python3-uno mangler: PDF-konvertering er slått av."; fi
+
+run: system-packages $(VENV)/.installed
+	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
+	$(PY) -m flask --app app db upgrade
+	$(PY) -m flask --app app seed-demo
+	$(PY) -m flask --app app run --port $(PORT) --with-threads
+
+# The test command the README names and CI calls.
+test: system-packages $(VENV)/.installed-dev
+	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	@./scripts/test-databases $(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+typecheck:
+	$(PY) -m mypy
+
+messages:
+	$(VENV)/bin/pybabel extract -F babel.cfg -o translations/messages.pot .

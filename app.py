@@ -1,0 +1,52 @@
+"""Builds the Trygg application: configuration, extensions, blueprints, error pages, CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from trygg.config import Settings, settings_from_env
+from trygg.passwords import Passwords
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or settings_from_env(os.environ, ROOT)
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="trygg_session",
+        # A plan can take longer than an hour to write; the token lives as long as the login.
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="nb",
+        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    app.extensions["trygg.settings"] = settings
+    app.extensions["trygg.passwords"] = Passwords(settings.password_hashing)
+    if os.environ.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=int(os.environ["TRUSTED_PROXIES"]), x_proto=1, x_host=1
+        )
+
+    from views import register_views
+    from views.extensions import init_extensions
+
+    init_extensions(app)
+    register_views(app)
+
+    from commands import register_commands
+
+    register_commands(app)
+    return app

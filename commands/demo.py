@@ -1,0 +1,39 @@
+"""`flask seed-demo`: demo data the first time, the same data every time after."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from trygg.demo import demo_accounts, seed_demo
+from views.extensions import db
+
+
+def _demo_password(instance: Path) -> str:
+    # One random password for all demo users, kept beside the database it belongs to, so
+    # no password is committed and a re-run prints the same one.
+    path = instance / "demo-password.txt"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    password = "demo-" + secrets.token_urlsafe(9)
+    path.write_text(password + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Lager demodata (Oslo kommune, to skoler, én bruker per rolle) om de mangler."""
+        password = _demo_password(Path(current_app.instance_path))
+        created = seed_demo(db.session, current_app.extensions["trygg.passwords"], password)
+        db.session.commit()
+        click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")
+        click.echo("Demobrukere (samme passord for alle):")
+        for account in demo_accounts():
+            click.echo(f"  {account.email:42} {account.role:14} {account.school or 'Oslo kommune'}")
+        click.echo(f"Passord: {password}")

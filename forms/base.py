@@ -1,0 +1,28 @@
+"""The base form: every text field is stripped and cleaned before validation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+# Characters XML (and so Word) cannot hold, and lone surrogates; see tech-notes §1.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", value)).strip()
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", []))
+            if unbound_field.field_class.__name__ in ("StringField", "TextAreaField", "EmailField"):
+                filters.append(clean_text)
+            return unbound_field.bind(form=form, filters=filters, **options)

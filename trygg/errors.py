@@ -1,0 +1,19 @@
+"""Domain errors carry a Norwegian message id and its parameters; the web layer translates
+them (one translation layer), the CLI prints them."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class NotAllowed(DomainError):
+    """The user may not do this. Views turn it into 403."""
+
+
+class NotFound(DomainError):
+    """No such object, or one the user may not know exists. Views turn it into 404."""

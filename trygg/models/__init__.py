@@ -1,0 +1,36 @@
+"""All tables. Importing this package registers every model on Base.metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from trygg.models.audit import AuditEvent, AuditHead
+from trygg.models.base import Base, utcnow
+from trygg.models.organisation import Municipality, Role, School, User
+from trygg.models.security import LoginSession, LoginThrottle
+from trygg.roles import ROLES
+
+
+@event.listens_for(Role.__table__, "after_create")
+def _insert_roles(target: Any, connection: Any, **_: Any) -> None:
+    # The first migration inserts the same rows; this serves create_all() in tests.
+    connection.execute(
+        target.insert(),
+        [{"code": r.code, "name": r.name, "school_bound": r.school_bound} for r in ROLES],
+    )
+
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "LoginSession",
+    "LoginThrottle",
+    "Municipality",
+    "Role",
+    "School",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,66 @@
+"""Municipalities, schools, roles and the people who log in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trygg.models.base import Base, utcnow
+
+
+class Municipality(Base):
+    """The school owner (skoleeier), e.g. Oslo kommune."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Who receives serious-case and § 12-5 reports; printed in acknowledgements.
+    owner_contact: Mapped[str] = mapped_column(String(300), default="")
+
+    schools: Mapped[list[School]] = relationship(back_populates="municipality")
+
+
+class School(Base):
+    __tablename__ = "schools"
+    __table_args__ = (UniqueConstraint("municipality_id", "name", name="uq_schools_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    name: Mapped[str] = mapped_column(String(200))
+
+    municipality: Mapped[Municipality] = relationship(back_populates="schools")
+
+
+class Role(Base):
+    """Roles are data, so a municipality can read them from the database like any record."""
+
+    __tablename__ = "roles"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # School-bound roles need a school; the others work for the whole municipality.
+    school_bound: Mapped[bool] = mapped_column(Boolean)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    role_code: Mapped[str] = mapped_column(ForeignKey("roles.code"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    # None means the account cannot log in until someone sets a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    role: Mapped[Role] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+    school: Mapped[School | None] = relationship()

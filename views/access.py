@@ -1,0 +1,97 @@
+"""Deny by default: every page needs a logged-in user and a declared page rule.
+
+A view without `@requires(...)` is unreachable (403) even for logged-in users, so a new
+page is closed until someone decides who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
+
+from trygg import audit
+from trygg.authentication import SessionState, resume
+from trygg.config import Settings
+from trygg.models import utcnow
+from trygg.permissions import PageRule
+from trygg.principal import Principal
+from views.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The only endpoints that answer without a login.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "home.health", "static"})
+
+
+def requires(rule: PageRule) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        view.required_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def settings() -> Settings:
+    return current_app.extensions["trygg.settings"]  # type: ignore[no-any-return]
+
+
+def current_user() -> Principal:
+    principal: Principal = g.principal
+    return principal
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def audit_actor() -> audit.Actor:
+    user: Principal | None = g.get("principal")
+    if user is None:
+        return audit.Actor(user_id=None, email="", ip=client_ip())
+    return audit.Actor(user_id=user.id, email=user.email, ip=client_ip())
+
+
+def _load_principal() -> SessionState:
+    token = session.get("token")
+    if not isinstance(token, str):
+        return SessionState.MISSING
+    config = settings()
+    resumed = resume(
+        db.session, token, config.idle_timeout, config.absolute_session_lifetime, utcnow()
+    )
+    db.session.commit()
+    if resumed.principal is not None:
+        g.principal = resumed.principal
+    return resumed.state
+
+
+def _gate() -> Any:
+    g.principal = None
+    endpoint = request.endpoint
+    if endpoint in PUBLIC_ENDPOINTS:
+        if endpoint != "static" and session.get("token"):
+            _load_principal()
+        return None
+    state = _load_principal()
+    if g.principal is None:
+        session.pop("token", None)
+        if state is SessionState.EXPIRED:
+            flash(gettext("Du ble logget ut fordi du ikke hadde vært aktiv på en stund."), "info")
+        nxt = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=nxt.rstrip("?") if nxt else None))
+    view = current_app.view_functions.get(endpoint or "")
+    rule = getattr(view, "required_rule", None)
+    if rule is None or not rule(g.principal):
+        abort(403)
+    return None
+
+
+def install_gate(app: Flask) -> None:
+    app.before_request(_gate)
+
+    @app.context_processor
+    def inject_user() -> dict[str, Any]:
+        return {"current_user": g.get("principal")}

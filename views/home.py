@@ -1,0 +1,29 @@
+"""The front page for each role, and the health check for load balancers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from trygg import permissions
+from trygg.permissions import any_user
+from views.access import current_user, requires
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@requires(any_user)
+def index() -> str:
+    user = current_user()
+    return render_template(
+        "home/index.html",
+        can_administer=permissions.can_administer(user),
+        can_file_report=permissions.can_file_report(user),
+        can_handle_cases=permissions.can_handle_cases(user),
+        is_school_owner=permissions.can_act_as_school_owner(user),
+    )
+
+
+@bp.route("/helse")
+def health() -> tuple[str, int, dict[str, str]]:
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
