@@ -38,7 +38,9 @@ def register(app: Flask) -> None:
         try:
             school_row = find_school(db.session, school) if school else None
             owner = (
-                school_row.municipality if school_row else find_municipality(db.session, municipality)
+                school_row.municipality
+                if school_row
+                else find_municipality(db.session, municipality)
             )
             user = create_user(
                 db.session,

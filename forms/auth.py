@@ -33,7 +33,9 @@ class NewPasswordMixin:
             ),
         ],
         render_kw={"autocomplete": "new-password"},
-        description=_("Minst %(min)d tegn. En setning på flere ord er lett å huske.", min=MIN_PASSWORD_LENGTH),
+        description=_(
+            "Minst %(min)d tegn. En setning på flere ord er lett å huske.", min=MIN_PASSWORD_LENGTH
+        ),
     )
     confirm = PasswordField(
         _("Gjenta nytt passord"),

@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_PASSWORD, csrf_token, log_in
 from trygg.models import AuditEvent, LoginSession
-from sqlalchemy.orm import Session
 
 
 def test_login_page_is_norwegian_and_secure(client: FlaskClient) -> None:

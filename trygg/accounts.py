@@ -38,7 +38,9 @@ def check_email(email: str) -> str:
         raise DomainError("«%(email)s» er ikke en gyldig e-postadresse.", email=email) from error
 
 
-def _check_placement(session: Session, role: str, municipality_id: int, school_id: int | None) -> None:
+def _check_placement(
+    session: Session, role: str, municipality_id: int, school_id: int | None
+) -> None:
     if role not in ROLE_CODES:
         raise DomainError("Ukjent rolle: «%(role)s».", role=role)
     if session.get(Municipality, municipality_id) is None:
@@ -60,15 +62,15 @@ def email_taken(session: Session, email: str, except_user_id: int | None = None)
     return session.execute(query).scalar_one() > 0
 
 
-def create_user(
-    session: Session, passwords: Passwords, new: NewUser, by: audit.Actor
-) -> User:
+def create_user(session: Session, passwords: Passwords, new: NewUser, by: audit.Actor) -> User:
     email = check_email(new.email)
     name = new.name.strip()
     if not name:
         raise DomainError("Navn må fylles ut.")
     if email_taken(session, email):
-        raise DomainError("Det finnes allerede en bruker med e-postadressen %(email)s.", email=email)
+        raise DomainError(
+            "Det finnes allerede en bruker med e-postadressen %(email)s.", email=email
+        )
     _check_placement(session, new.role, new.municipality_id, new.school_id)
     user = User(
         email=email,
@@ -150,7 +152,12 @@ def reactivate_user(session: Session, user: User, by: audit.Actor) -> None:
 
 
 def set_password(
-    session: Session, passwords: Passwords, user: User, password: str, by: audit.Actor, now: datetime
+    session: Session,
+    passwords: Passwords,
+    user: User,
+    password: str,
+    by: audit.Actor,
+    now: datetime,
 ) -> None:
     user.password_hash = passwords.hash(password)
     # Other sessions may belong to whoever knew the old password.

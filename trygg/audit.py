@@ -122,7 +122,10 @@ def _events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
     while True:
         rows = (
             session.execute(
-                select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+                select(AuditEvent)
+                .where(AuditEvent.id > last_id)
+                .order_by(AuditEvent.id)
+                .limit(batch)
             )
             .scalars()
             .all()
@@ -154,6 +157,8 @@ def verify_chain(session: Session) -> ChainReport:
         return ChainReport(checked, None, "the chain head row is missing")
     if head.last_id != expected_id - 1 or head.last_hash != expected_prev:
         return ChainReport(
-            checked, expected_id, f"events after {expected_id - 1} are missing (head says {head.last_id})"
+            checked,
+            expected_id,
+            f"events after {expected_id - 1} are missing (head says {head.last_id})",
         )
     return ChainReport(checked, None, None)

@@ -142,7 +142,9 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
         instance_dir=instance_dir,
         idle_timeout=timedelta(minutes=int(environ.get("IDLE_TIMEOUT_MINUTES", "30"))),
         # Behind HTTPS the cookie must be Secure; plain-http development cannot send one.
-        secure_cookies=environ.get("SESSION_COOKIE_SECURE", "1" if environment == "production" else "0")
+        secure_cookies=environ.get(
+            "SESSION_COOKIE_SECURE", "1" if environment == "production" else "0"
+        )
         == "1",
         smtp=smtp,
         converters=converters,

@@ -54,7 +54,9 @@ def demo_accounts() -> list[DemoAccount]:
         for school, school_slug in SCHOOLS
         for role, slug, _, _ in SCHOOL_PEOPLE[school_slug]
     ]
-    accounts += [DemoAccount(f"{slug}@{DOMAIN}", role, None) for role, slug, _, _ in MUNICIPALITY_PEOPLE]
+    accounts += [
+        DemoAccount(f"{slug}@{DOMAIN}", role, None) for role, slug, _, _ in MUNICIPALITY_PEOPLE
+    ]
     return accounts
 
 

@@ -49,7 +49,9 @@ def ensure_municipality(
     return municipality
 
 
-def ensure_school(session: Session, municipality: Municipality, name: str, by: audit.Actor) -> School:
+def ensure_school(
+    session: Session, municipality: Municipality, name: str, by: audit.Actor
+) -> School:
     found = session.execute(
         select(School).where(School.municipality_id == municipality.id, School.name == name)
     ).scalar_one_or_none()

@@ -41,9 +41,7 @@ class Passwords:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            "Passordet må ha minst %(min)d tegn.", min=MIN_PASSWORD_LENGTH
-        )
+        raise DomainError("Passordet må ha minst %(min)d tegn.", min=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError("Passordet kan ha høyst %(max)d tegn.", max=MAX_PASSWORD_LENGTH)
     if password.strip() != password or not password.strip():

@@ -82,7 +82,9 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
                 RejectedLine(
                     index,
                     raw,
-                    (f"Linjen har {len(cells)} felt; det skal være 4: navn, e-post, tittel, rolle.",),
+                    (
+                        f"Linjen har {len(cells)} felt; det skal være 4: navn, e-post, tittel, rolle.",
+                    ),
                 )
             )
             continue

@@ -13,7 +13,12 @@ from trygg import accounts, staff_import
 from trygg.audit import verify_chain
 from trygg.errors import DomainError
 from trygg.models import School, User, utcnow
-from trygg.permissions import assignable_roles, can_administer, can_manage_user, can_view_audit_trail
+from trygg.permissions import (
+    assignable_roles,
+    can_administer,
+    can_manage_user,
+    can_view_audit_trail,
+)
 from trygg.principal import Principal
 from trygg.roles import role_name
 from views import audit_log
@@ -113,7 +118,9 @@ def new_user() -> str | Response:
             form.form_errors.append(gettext(error.message, **error.params))
         else:
             db.session.commit()
-            flash(gettext("Brukeren er opprettet. Sett et passord for brukeren nedenfor."), "success")
+            flash(
+                gettext("Brukeren er opprettet. Sett et passord for brukeren nedenfor."), "success"
+            )
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
 

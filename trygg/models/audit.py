@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DDL, DateTime, Integer, String, Text, event
+from sqlalchemy import Connection, DateTime, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trygg.models.base import Base
@@ -57,16 +58,14 @@ POSTGRESQL_APPEND_ONLY = (
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
 )
 
-for _statement in SQLITE_APPEND_ONLY:
-    event.listen(
-        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
-for _statement in POSTGRESQL_APPEND_ONLY:
-    event.listen(
-        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-event.listen(
-    AuditHead.__table__,
-    "after_create",
-    DDL(f"INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '{GENESIS_HASH}')"),
-)
+
+@event.listens_for(AuditEvent.__table__, "after_create")
+def _append_only(target: Any, connection: Connection, **_: Any) -> None:
+    statements = {"sqlite": SQLITE_APPEND_ONLY, "postgresql": POSTGRESQL_APPEND_ONLY}
+    for statement in statements.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(AuditHead.__table__, "after_create")
+def _chain_head(target: Any, connection: Connection, **_: Any) -> None:
+    connection.execute(target.insert(), [{"id": 1, "last_id": 0, "last_hash": GENESIS_HASH}])

@@ -1,0 +1,52 @@
+"""House rules that keep the domain independent of the web layer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = (
+    "flask",
+    "flask_wtf",
+    "flask_login",
+    "flask_babel",
+    "flask_sqlalchemy",
+    "wtforms",
+    "forms",
+    "views",
+    "werkzeug",
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_domain_never_imports_the_web_layer() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "trygg").rglob("*.py"))
+        for name in imported_modules(path)
+        if name.split(".")[0] in FORBIDDEN
+    ]
+    assert offenders == []
+
+
+def test_the_check_itself_catches_a_flask_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from flask import request\nimport views.cases\n", encoding="utf-8")
+    assert {"flask", "views.cases"} <= imported_modules(sample)
+
+
+def test_no_junk_drawer_modules() -> None:
+    project = ("trygg", "views", "forms", "commands", "tests", "bench", "doc_templates")
+    names = {p.name for folder in project for p in (ROOT / folder).rglob("*.py")}
+    assert not names & {"utils.py", "helpers.py", "misc.py"}

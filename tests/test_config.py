@@ -1,0 +1,68 @@
+"""Settings: production refuses an unsafe secret key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trygg.config import ConfigError, normalise_database_url, settings_from_env
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "changeme", "secret"])
+def test_production_refuses_missing_or_default_secret_key(tmp_path: Path, key: str | None) -> None:
+    environ = {"INSTANCE_DIR": str(tmp_path)}
+    if key is not None:
+        environ["SECRET_KEY"] = key
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        settings_from_env(environ, tmp_path)
+
+
+def test_production_refuses_short_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="at least 32"):
+        settings_from_env({"SECRET_KEY": "kort-men-ikke-standard"}, tmp_path)
+
+
+def test_create_app_refuses_to_start_in_production_without_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("TRYGG_ENV", "production")
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_production_settings(tmp_path: Path) -> None:
+    settings = settings_from_env(
+        {
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": "postgresql://trygg@db/trygg",
+            "OUTPUT_DIR": str(tmp_path / "arkiv"),
+            "IDLE_TIMEOUT_MINUTES": "20",
+            "SMTP_HOST": "smtp.kommune.no",
+        },
+        tmp_path,
+    )
+    assert settings.database_url == "postgresql+psycopg://trygg@db/trygg"
+    assert settings.secure_cookies is True
+    assert settings.idle_timeout.total_seconds() == 20 * 60
+    assert settings.output_dir == tmp_path / "arkiv"
+    assert settings.smtp.host == "smtp.kommune.no"
+
+
+def test_development_keeps_a_generated_key_in_instance(tmp_path: Path) -> None:
+    first = settings_from_env({"TRYGG_ENV": "development", "INSTANCE_DIR": str(tmp_path)}, tmp_path)
+    second = settings_from_env(
+        {"TRYGG_ENV": "development", "INSTANCE_DIR": str(tmp_path)}, tmp_path
+    )
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.database_url.startswith("sqlite:///")
+
+
+def test_database_url_normalised() -> None:
+    assert normalise_database_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"

@@ -1,0 +1,127 @@
+"""The access rules as pure functions: no HTTP, no database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from trygg.permissions import (
+    CaseAccess,
+    assignable_roles,
+    can_administer,
+    can_edit_case,
+    can_file_report,
+    can_manage_user,
+    can_view_audit_trail,
+    can_view_case,
+)
+from trygg.principal import Principal
+
+NORDPOLEN, VESTRE_AKER, OSLO, BERGEN = 1, 2, 10, 20
+
+
+def person(
+    user_id: int, role: str, school_id: int | None = NORDPOLEN, municipality_id: int = OSLO
+) -> Principal:
+    return Principal(
+        id=user_id,
+        email=f"u{user_id}@skole.no",
+        name=f"Bruker {user_id}",
+        title="",
+        role=role,
+        municipality_id=municipality_id,
+        school_id=school_id,
+        school_name=None,
+        municipality_name="Oslo kommune",
+    )
+
+
+RECTOR = person(1, "ledelse")
+DEPUTY = person(2, "ledelse")
+HANDLER = person(3, "kontaktlaerer")
+OTHER_TEACHER = person(4, "kontaktlaerer")
+REPORTER = person(5, "ansatt")
+OWNER = person(6, "skoleeier", school_id=None)
+ADMIN = person(7, "admin", school_id=None)
+SCHOOL_ADMIN = person(8, "admin")
+OTHER_RECTOR = person(9, "ledelse", school_id=VESTRE_AKER)
+OTHER_OWNER = person(10, "skoleeier", school_id=None, municipality_id=BERGEN)
+
+CASE = CaseAccess(
+    school_id=NORDPOLEN,
+    municipality_id=OSLO,
+    handler_id=HANDLER.id,
+    reporter_ids=frozenset({REPORTER.id}),
+)
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [
+        (RECTOR, True),
+        (HANDLER, True),
+        (OTHER_TEACHER, False),
+        (REPORTER, False),  # a reporter sees the report they filed, not the case
+        (OWNER, False),  # an ordinary case is not routed to the school owner
+        (ADMIN, False),  # admins see no case content
+        (SCHOOL_ADMIN, False),
+        (OTHER_RECTOR, False),
+    ],
+)
+def test_ordinary_case(user: Principal, allowed: bool) -> None:
+    assert can_view_case(user, CASE) is allowed
+
+
+def test_staff_suspected_routes_case_to_school_owner_of_the_same_municipality() -> None:
+    case = replace(
+        CASE, routed_to_school_owner=True, suspected_user_ids=frozenset({OTHER_TEACHER.id})
+    )
+    assert can_view_case(OWNER, case)
+    assert not can_view_case(OTHER_OWNER, case)
+    assert can_view_case(RECTOR, case)
+    assert not can_view_case(OTHER_TEACHER, case)
+
+
+def test_leadership_suspected_hides_the_case_from_every_leader_of_the_school() -> None:
+    case = replace(
+        CASE,
+        routed_to_school_owner=True,
+        leadership_suspected=True,
+        suspected_user_ids=frozenset({DEPUTY.id}),
+    )
+    assert not can_view_case(RECTOR, case)
+    assert not can_view_case(DEPUTY, case)
+    assert can_view_case(OWNER, case)
+    assert can_view_case(HANDLER, case)
+
+
+def test_a_suspected_handler_loses_access() -> None:
+    case = replace(CASE, suspected_user_ids=frozenset({HANDLER.id}), routed_to_school_owner=True)
+    assert not can_view_case(HANDLER, case)
+    assert not can_edit_case(HANDLER, case)
+
+
+def test_editing_needs_viewing_and_a_case_role() -> None:
+    assert can_edit_case(RECTOR, CASE)
+    assert can_edit_case(HANDLER, CASE)
+    assert not can_edit_case(REPORTER, CASE)
+
+
+def test_page_rules() -> None:
+    assert can_file_report(REPORTER) and can_file_report(HANDLER) and can_file_report(RECTOR)
+    assert not can_file_report(OWNER) and not can_file_report(ADMIN)
+    assert can_administer(ADMIN) and can_administer(SCHOOL_ADMIN) and not can_administer(RECTOR)
+    assert can_view_audit_trail(ADMIN) and not can_view_audit_trail(SCHOOL_ADMIN)
+
+
+def test_user_management_scope() -> None:
+    assert can_manage_user(ADMIN, NORDPOLEN, OSLO)
+    assert can_manage_user(ADMIN, None, OSLO)
+    assert not can_manage_user(ADMIN, NORDPOLEN, BERGEN)
+    assert can_manage_user(SCHOOL_ADMIN, NORDPOLEN, OSLO)
+    assert not can_manage_user(SCHOOL_ADMIN, VESTRE_AKER, OSLO)
+    assert not can_manage_user(SCHOOL_ADMIN, None, OSLO)
+    assert not can_manage_user(RECTOR, NORDPOLEN, OSLO)
+    assert "skoleeier" in assignable_roles(ADMIN)
+    assert "skoleeier" not in assignable_roles(SCHOOL_ADMIN)
