@@ -1,0 +1,265 @@
+"""Contexts of the four case documents: meldeskjema, undersøkelse, plan and evaluering."""
+
+from trygg.documents.context import (
+    DocumentContext,
+    TextCollector,
+    case_variables,
+    statsforvalteren_text,
+)
+from trygg.documents.inputs import (
+    AktivitetsplanInput,
+    Conversation,
+    EvalueringInput,
+    MeldeskjemaInput,
+    UndersokelseInput,
+)
+from trygg.documents.vocabulary import (
+    ARENAS,
+    DECISIONS,
+    DOCUMENT_TITLES,
+    LEVELS,
+    NEXT_ACTIONS,
+    NOT_GIVEN,
+    VIOLATION_KINDS,
+    format_date,
+    format_datetime,
+    yes_no,
+)
+
+
+def _title(kind: str, reference: str, version: int | None = None) -> str:
+    # No names in a title: it ends up in core properties and PDF metadata.
+    suffix = f", versjon {version}" if version else ""
+    return f"{DOCUMENT_TITLES[kind]} – sak {reference}{suffix}"
+
+
+def meldeskjema_context(data: MeldeskjemaInput) -> DocumentContext:
+    report = data.report
+    variables, t = case_variables("meldeskjema", data, report.reported_at.date())
+    pupils = [a for a in data.actors if a.kind == "pupil"]
+    if report.leadership_suspected:
+        routing = (
+            "§ 12-5: Noen i skoleledelsen mistenkes. Meldingen går straks direkte til "
+            "skoleeier, og er ikke synlig for ledelsen saken gjelder."
+        )
+    elif report.staff_suspected:
+        routing = (
+            "§ 12-5: En ansatt mistenkes. Meldingen går straks til rektor, som melder "
+            "videre til skoleeier."
+        )
+    else:
+        routing = "§ 12-4: Meldingen går til rektor samme dag."
+    informed = report.guardians_informed
+    variables.update(
+        {
+            "reporter": t.label(report.reporter),
+            "reported_at": format_datetime(report.reported_at),
+            "happened_at": format_datetime(report.happened_at),
+            "arena": ARENAS[report.arena],
+            "arena_detail": t.optional(report.arena_detail),
+            "pupil_said_so": yes_no(report.pupil_said_so),
+            "account": t.text(report.account),
+            "intervention": t.optional(report.intervention),
+            "kinds": ", ".join(VIOLATION_KINDS[k] for k in report.kinds),
+            "involved": ", ".join(t.label(a.id) for a in pupils) or "Ingen",
+            "staff_suspected": yes_no(report.staff_suspected),
+            "leadership_suspected": yes_no(report.leadership_suspected),
+            "routing": routing,
+            "guardians_informed_at": format_datetime(informed.at if informed else None),
+            "guardians_informed_by": t.label(informed.by) if informed else NOT_GIVEN,
+        }
+    )
+    ref = data.case.reference
+    return DocumentContext(
+        "meldeskjema", variables, _title("meldeskjema", ref), ref, free_texts=t.seen
+    )
+
+
+def _kontradiksjon(conversation: Conversation) -> str:
+    if conversation.declined:
+        return "Ønsket ikke å gi sin versjon"
+    if conversation.kontradiksjon:
+        return "Egen versjon gitt"
+    return "Ikke aktuelt"
+
+
+def undersokelse_context(data: UndersokelseInput) -> DocumentContext:
+    inv = data.investigation
+    dates = [inv.started_at.date(), *(c.date for c in inv.conversations)]
+    dates += [o.date for o in inv.observations]
+    variables, t = case_variables("undersokelse", data, max(dates))
+    informed = data.case.rektor_informed
+    if informed is not None:
+        days = (inv.started_at.date() - informed.date()).days
+        started_after = (
+            f"Undersøkelsen startet {days} dag(er) etter at rektor ble kjent med saken "
+            f"{format_datetime(informed)}."
+        )
+    else:
+        started_after = "Tidspunktet rektor ble kjent med saken er ikke registrert."
+    duty_report = t.optional(
+        inv.reporting,
+        empty=f"Rektor ble kjent med saken {format_datetime(informed)}." if informed else NOT_GIVEN,
+    )
+    plan = "Det skal lages en aktivitetsplan." if inv.conclusion.plan_needed else NOT_GIVEN
+    variables.update(
+        {
+            "started_at": format_datetime(inv.started_at),
+            "started_after": started_after,
+            "duty_watch": t.text(inv.watch),
+            "duty_intervene": t.optional(inv.interventions),
+            "duty_report": duty_report,
+            "duty_investigate": (
+                f"{len(inv.conversations)} samtale(r) og {len(inv.observations)} "
+                "observasjon(er), se nedenfor."
+            ),
+            "duty_measures": t.optional(inv.measures_summary, empty=plan),
+            "conversations": [
+                {
+                    "date": format_date(c.date),
+                    "with_label": data.pupil.name if c.with_ == "pupil" else t.label(c.with_),
+                    "by": t.label(c.by),
+                    "account": t.text(c.account),
+                    "kontradiksjon": _kontradiksjon(c),
+                }
+                for c in inv.conversations
+            ],
+            "observations": [
+                {
+                    "date": format_date(o.date),
+                    "arena": t.text(o.arena),
+                    "by": t.label(o.by),
+                    "findings": t.text(o.findings),
+                }
+                for o in inv.observations
+            ],
+            "has_observations": bool(inv.observations),
+            "pupil_voice": t.optional(inv.pupil_voice),
+            "analysis": t.text(inv.analysis),
+            "best_interest": t.text(inv.best_interest),
+            "conclusion_safe": (
+                "Eleven har et trygt og godt skolemiljø."
+                if inv.conclusion.pupil_safe
+                else "Eleven har ikke et trygt og godt skolemiljø, ut fra elevens egen opplevelse."
+            ),
+            "conclusion_plan": (
+                "Det skal lages en aktivitetsplan."
+                if inv.conclusion.plan_needed
+                else "Det trengs ikke en aktivitetsplan."
+            ),
+            "conclusion_comment": t.optional(inv.conclusion.comment),
+            "guardians_informed_of_rights": format_date(inv.guardians_informed_of_rights),
+            "statsforvalteren": statsforvalteren_text(data),
+        }
+    )
+    ref = data.case.reference
+    return DocumentContext(
+        "undersokelse", variables, _title("undersokelse", ref), ref, free_texts=t.seen
+    )
+
+
+def aktivitetsplan_context(data: AktivitetsplanInput) -> DocumentContext:
+    plan = data.plan
+    variables, t = case_variables("aktivitetsplan", data, plan.created)
+    measures = []
+    for number, m in enumerate(plan.measures, start=1):
+        period = (
+            f"{format_date(m.start)}–{format_date(m.end)}"
+            if m.end
+            else f"Fra {format_date(m.start)}"
+        )
+        measures.append(
+            {
+                "number": str(number),
+                "description": t.text(m.description),
+                "level": LEVELS[m.level],
+                "when": f"{period}\n{t.text(m.frequency)}",
+                "by": t.label(m.by),
+                "evaluate_on": format_date(m.evaluate_on),
+            }
+        )
+    variables.update(
+        {
+            "plan_version": str(plan.version),
+            "plan_created": format_date(plan.created),
+            "responsible": t.label(plan.responsible),
+            "problem": t.text(plan.problem),
+            "background": t.optional(plan.background),
+            "measures": measures,
+            "pupil_voice": t.text(plan.pupil_voice),
+            "best_interest": t.text(plan.best_interest),
+            "guardian_views": t.optional(plan.guardian_views),
+            "reviewed_with_pupil_on": format_date(plan.reviewed_with_pupil_on),
+            "statsforvalteren": statsforvalteren_text(data),
+        }
+    )
+    ref = data.case.reference
+    return DocumentContext(
+        "aktivitetsplan",
+        variables,
+        _title("aktivitetsplan", ref, plan.version),
+        ref,
+        version=plan.version,
+        free_texts=t.seen,
+    )
+
+
+def _participant(t: TextCollector, data: EvalueringInput, value: str) -> str:
+    # Participants mix actor ids ("s1") with free words ("Sara", "foresatte").
+    if any(a.id == value for a in data.actors):
+        return t.label(value)
+    return t.text(value)
+
+
+def evaluering_context(data: EvalueringInput) -> DocumentContext:
+    ev = data.evaluation
+    variables, t = case_variables("evaluering", data, ev.date)
+    if ev.date_moved_reason:
+        date_note = (
+            f"Planlagt {format_date(ev.planned_date)}; flyttet fordi: "
+            f"{t.text(ev.date_moved_reason)}"
+        )
+    else:
+        date_note = f"Holdt på planlagt dato ({format_date(ev.planned_date or ev.date)})."
+    next_date = ev.next.follow_up_on if ev.next.action == "avslutte" else ev.next.evaluate_on
+    variables.update(
+        {
+            "plan_version": str(ev.plan_version),
+            "evaluation_number": str(ev.number),
+            "evaluation_date": format_date(ev.date),
+            "date_note": date_note,
+            "participants": ", ".join(_participant(t, data, p) for p in ev.participants),
+            "measures": [
+                {
+                    "number": str(m.measure),
+                    "description": t.optional(m.description, empty=f"Tiltak {m.measure}"),
+                    "carried_out": yes_no(m.carried_out),
+                    "by": t.label(m.by),
+                    "deviations": t.optional(m.deviations, empty="Ingen oppgitt"),
+                    "effect_pupil": t.text(m.effect_pupil),
+                    "effect_staff": t.optional(m.effect_staff),
+                    "effect_guardians": t.optional(m.effect_guardians),
+                    "decision": DECISIONS[m.decision],
+                }
+                for m in ev.measures
+            ],
+            "pupil_safe_now": (
+                "Ja, eleven opplever nå skolemiljøet som trygt og godt."
+                if ev.pupil_safe_now
+                else "Nei, eleven opplever ennå ikke skolemiljøet som trygt og godt."
+            ),
+            "overall": t.text(ev.overall),
+            "next_action": NEXT_ACTIONS[ev.next.action],
+            "next_date": format_date(next_date),
+            "external_help_considered": t.optional(ev.external_help_considered),
+        }
+    )
+    ref = data.case.reference
+    return DocumentContext(
+        "evaluering",
+        variables,
+        f"{DOCUMENT_TITLES['evaluering']} – sak {ref}, evaluering {ev.number}",
+        ref,
+        version=ev.number,
+        free_texts=t.seen,
+    )

@@ -1,0 +1,56 @@
+"""Input parts shared by the case documents: school, case, pupil and the actors."""
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trygg.documents.sanitise import LineText, OptionalLineText
+
+ActorKind = Literal["pupil", "guardian", "staff"]
+
+
+class Input(BaseModel):
+    # Unknown keys are refused: a typo in a form or a municipal integration must not
+    # silently drop a field from a legal document.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class School(Input):
+    name: LineText
+    municipality: LineText
+    owner_contact: OptionalLineText = None
+
+
+class Case(Input):
+    reference: LineText = Field(max_length=40)
+    opened: dt.date
+    # When the rektor personally learned of the case (§ 12-6 counts from the earliest).
+    rektor_informed: dt.datetime | None = None
+    raised_with_rektor_by_home: dt.date | None = None
+
+
+class Pupil(Input):
+    name: LineText
+    class_name: LineText = Field(alias="class")
+
+
+class Actor(Input):
+    id: LineText = Field(max_length=40)
+    kind: ActorKind
+    name: LineText
+    aliases: tuple[LineText, ...] = Field(default=(), max_length=20)
+    role: OptionalLineText = None
+    title: OptionalLineText = None
+    guardian_of: OptionalLineText = None
+
+
+class CaseDocument(Input):
+    """Fields every case document carries; the kind adds its own section."""
+
+    school: School
+    case: Case
+    pupil: Pupil
+    actors: tuple[Actor, ...] = Field(default=(), max_length=100)
+    # The date in the header; when absent, each kind derives it from its own dates.
+    document_date: dt.date | None = None

@@ -1,0 +1,313 @@
+"""Input models of the document kinds, matching shared/examples/*.json.
+
+Cross-field rules that need only one model live here as validators; rules about actor
+references across the whole input live in references.py so they run even when other
+fields are invalid.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from trygg.documents.case_inputs import CaseDocument, Input, School
+from trygg.documents.sanitise import (
+    CellText,
+    LineText,
+    LongText,
+    OptionalCellText,
+    OptionalLineText,
+    OptionalLongText,
+)
+
+Arena = Literal["klasserom", "friminutt", "sfo_aks", "skoleveien", "digitalt", "annet"]
+ViolationKind = Literal[
+    "mobbing",
+    "utestenging",
+    "uthenging",
+    "rasisme",
+    "seksuell trakassering",
+    "andre hatefulle ytringer",
+    "vold",
+    "digital krenkelse",
+    "annet",
+]
+Level = Literal["individ", "gruppe", "system"]
+Decision = Literal["fortsette", "justere", "avslutte", "ny"]
+NextAction = Literal["ny_evaluering", "ny_versjon", "avslutte"]
+
+MAX_ROWS = 60
+
+
+def _rule(message: str) -> PydanticCustomError:
+    # The message is already Norwegian; validation.py passes it through unchanged.
+    return PydanticCustomError("trygg_rule", message)
+
+
+# --- Meldeskjema -------------------------------------------------------------------
+
+
+class GuardiansInformed(Input):
+    at: dt.datetime
+    by: LineText
+
+
+class Report(Input):
+    reporter: LineText
+    reported_at: dt.datetime
+    happened_at: dt.datetime | None = None
+    arena: Arena
+    arena_detail: OptionalLineText = None
+    pupil_said_so: bool
+    account: LongText
+    intervention: OptionalLongText = None
+    kinds: tuple[ViolationKind, ...] = Field(min_length=1, max_length=9)
+    staff_suspected: bool
+    leadership_suspected: bool
+    guardians_informed: GuardiansInformed | None = None
+
+    @model_validator(mode="after")
+    def _leadership_is_staff(self) -> "Report":
+        if self.leadership_suspected and not self.staff_suspected:
+            raise _rule(
+                "Når en i skoleledelsen mistenkes, må også «ansatt mistenkt» være krysset av"
+            )
+        return self
+
+
+class MeldeskjemaInput(CaseDocument):
+    report: Report
+
+
+# --- Undersøkelse ------------------------------------------------------------------
+
+
+class Conversation(Input):
+    date: dt.date
+    with_: LineText = Field(alias="with")
+    by: LineText
+    account: CellText
+    kontradiksjon: bool = False
+    declined: bool = False
+
+
+class Observation(Input):
+    date: dt.date
+    arena: LineText
+    by: LineText
+    findings: CellText
+
+
+class Conclusion(Input):
+    pupil_safe: bool
+    plan_needed: bool
+    comment: OptionalLongText = None
+
+    @model_validator(mode="after")
+    def _unsafe_needs_plan(self) -> "Conclusion":
+        if not self.pupil_safe and not self.plan_needed:
+            raise _rule(
+                "Når eleven ikke har et trygt og godt skolemiljø, skal skolen sette inn "
+                "tiltak i en aktivitetsplan (§ 12-4)"
+            )
+        return self
+
+
+class Investigation(Input):
+    started_at: dt.datetime
+    watch: LongText
+    interventions: OptionalLongText = None
+    reporting: OptionalLongText = None
+    conversations: tuple[Conversation, ...] = Field(min_length=1, max_length=MAX_ROWS)
+    observations: tuple[Observation, ...] = Field(default=(), max_length=MAX_ROWS)
+    pupil_voice: OptionalLongText = None
+    analysis: LongText
+    best_interest: LongText
+    conclusion: Conclusion
+    measures_summary: OptionalLongText = None
+    guardians_informed_of_rights: dt.date | None = None
+
+
+class UndersokelseInput(CaseDocument):
+    investigation: Investigation
+
+
+# --- Aktivitetsplan ----------------------------------------------------------------
+
+
+class Measure(Input):
+    description: CellText
+    level: Level
+    start: dt.date
+    frequency: LineText
+    end: dt.date | None = None
+    by: LineText
+    evaluate_on: dt.date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Measure":
+        if self.end is not None and self.end < self.start:
+            raise _rule("sluttdatoen er før startdatoen")
+        if self.evaluate_on < self.start:
+            raise _rule("evalueringsdatoen er før startdatoen")
+        return self
+
+
+class Plan(Input):
+    version: int = Field(ge=1, le=999)
+    created: dt.date
+    responsible: LineText
+    problem: LongText
+    background: OptionalLongText = None
+    measures: tuple[Measure, ...] = Field(min_length=1, max_length=MAX_ROWS)
+    pupil_voice: LongText
+    best_interest: LongText
+    guardian_views: OptionalLongText = None
+    reviewed_with_pupil_on: dt.date | None = None
+
+
+class AktivitetsplanInput(CaseDocument):
+    plan: Plan
+
+
+# --- Evaluering --------------------------------------------------------------------
+
+
+class MeasureEvaluation(Input):
+    measure: int = Field(ge=1, le=MAX_ROWS)
+    description: OptionalCellText = None
+    carried_out: bool
+    by: LineText
+    deviations: OptionalCellText = None
+    effect_pupil: CellText
+    effect_staff: OptionalCellText = None
+    effect_guardians: OptionalCellText = None
+    decision: Decision
+
+
+class NextStep(Input):
+    action: NextAction
+    evaluate_on: dt.date | None = None
+    follow_up_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _date_for_action(self) -> "NextStep":
+        if self.action == "avslutte" and self.follow_up_on is None:
+            raise _rule("Når planen avsluttes, må det settes en dato for oppfølging")
+        if self.action != "avslutte" and self.evaluate_on is None:
+            raise _rule("Neste evalueringsdato mangler")
+        return self
+
+
+class Evaluation(Input):
+    plan_version: int = Field(ge=1, le=999)
+    number: int = Field(ge=1, le=999)
+    date: dt.date
+    planned_date: dt.date | None = None
+    date_moved_reason: OptionalLongText = None
+    participants: tuple[LineText, ...] = Field(min_length=1, max_length=30)
+    measures: tuple[MeasureEvaluation, ...] = Field(min_length=1, max_length=MAX_ROWS)
+    pupil_safe_now: bool
+    overall: LongText
+    next: NextStep
+    external_help_considered: OptionalLongText = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Evaluation":
+        numbers = [m.measure for m in self.measures]
+        if len(numbers) != len(set(numbers)):
+            raise _rule("Samme tiltak er evaluert flere ganger")
+        if self.next.action == "avslutte" and not self.pupil_safe_now:
+            raise _rule(
+                "Planen kan ikke avsluttes så lenge eleven ikke opplever skolemiljøet "
+                "som trygt og godt (§ 12-4)"
+            )
+        if (
+            self.planned_date is not None
+            and self.planned_date != self.date
+            and self.date_moved_reason is None
+        ):
+            raise _rule("Evalueringen er flyttet fra planlagt dato; oppgi hvorfor")
+        return self
+
+
+class EvalueringInput(CaseDocument):
+    evaluation: Evaluation
+
+
+# --- Kvittering and the rektor's register ------------------------------------------
+
+
+class Employee(Input):
+    name: LineText
+    title: LineText
+    employer: LineText
+
+
+class PlanVersionRef(Input):
+    title: LineText
+    version: LineText
+    # Fingerprint of the published file the employee read; shown so the register can
+    # prove which text was acknowledged.
+    sha256: OptionalLineText = None
+
+
+class SchoolPlanRef(PlanVersionRef):
+    school_year: LineText = Field(max_length=20)
+
+
+class Confirmations(Input):
+    read_plan: bool
+    knows_five_duties: bool
+    knows_12_5_route: bool
+    knows_confidentiality: bool
+
+    @model_validator(mode="after")
+    def _all_confirmed(self) -> "Confirmations":
+        if not all(
+            (
+                self.read_plan,
+                self.knows_five_duties,
+                self.knows_12_5_route,
+                self.knows_confidentiality,
+            )
+        ):
+            raise _rule("Alle bekreftelsene må være krysset av før kvitteringen signeres")
+        return self
+
+
+class KvitteringInput(Input):
+    school: School
+    employee: Employee
+    school_plan: SchoolPlanRef
+    confirmations: Confirmations
+    signed_at: dt.datetime
+    typed_signature: LineText
+
+
+class RegisterRow(Input):
+    name: LineText
+    title: OptionalLineText = None
+    signed_at: dt.datetime | None = None
+
+
+class KvitteringslisteInput(Input):
+    school: School
+    school_year: LineText = Field(max_length=20)
+    school_plan: PlanVersionRef
+    generated_on: dt.date
+    rows: tuple[RegisterRow, ...] = Field(max_length=1000)
+
+
+CaseInput = MeldeskjemaInput | UndersokelseInput | AktivitetsplanInput | EvalueringInput
+DocumentInput = CaseInput | KvitteringInput | KvitteringslisteInput
+
+INPUT_MODELS: dict[str, type[Input]] = {
+    "meldeskjema": MeldeskjemaInput,
+    "undersokelse": UndersokelseInput,
+    "aktivitetsplan": AktivitetsplanInput,
+    "evaluering": EvalueringInput,
+    "kvittering": KvitteringInput,
+    "kvitteringsliste": KvitteringslisteInput,
+}
