@@ -1,0 +1,199 @@
+"""The text of every part of a DOCX package, each piece with where a user finds it.
+
+Word splits a paragraph into runs at every formatting or spell-check boundary
+("Jo" + "nas"), so text is joined per paragraph before anything is matched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_PART = 64 * 1024 * 1024  # refuse zip bombs instead of unpacking them
+# No network, no entity expansion: a DOCX from a user is untrusted XML.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+_CORE_FIELDS = {
+    "creator": "forfatter",
+    "lastModifiedBy": "sist endret av",
+    "title": "tittel",
+    "subject": "emne",
+    "keywords": "stikkord",
+    "description": "beskrivelse",
+    "category": "kategori",
+    "contentStatus": "status",
+    "identifier": "identifikator",
+}
+_APP_FIELDS = {"Company": "firma", "Manager": "leder", "Template": "mal"}
+_STORIES = [
+    (re.compile(r"word/document\d*\.xml"), "Brødtekst"),
+    (re.compile(r"word/header\d*\.xml"), "Topptekst"),
+    (re.compile(r"word/footer\d*\.xml"), "Bunntekst"),
+    (re.compile(r"word/footnotes\.xml"), "Fotnote"),
+    (re.compile(r"word/endnotes\.xml"), "Sluttnote"),
+    (re.compile(r"word/comments\.xml"), "Kommentar"),
+    (re.compile(r"word/glossary/document\.xml"), "Byggeblokker"),
+]
+
+
+class UnreadableDocument(ValueError):
+    """The bytes are not a DOCX package that can be checked."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    where: str
+    text: str
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+@dataclass
+class _Story:
+    """Walks one story part, keeping track of tables and text boxes for "where"."""
+
+    base: str
+    pieces: list[Piece] = field(default_factory=list)
+    tables: int = 0
+    paragraphs: int = 0
+
+    def walk(self, element: etree._Element, where: str) -> None:
+        for child in element:
+            tag = _local(child.tag)
+            if tag == "p":
+                self._paragraph(child, where)
+            elif tag == "tbl":
+                self.tables += 1
+                number, row = self.tables, 0
+                for tr in child.iter(f"{W}tr"):
+                    if tr.getparent() is not child:
+                        continue  # rows of nested tables are counted by their own table
+                    row += 1
+                    self.walk(tr, f"Tabell {number}, rad {row}")
+            elif tag in ("comment", "footnote", "endnote") and child.get(f"{W}author"):
+                self.pieces.append(Piece(f"{self.base}: forfatter", child.get(f"{W}author", "")))
+                self.walk(child, where)
+            else:
+                self.walk(child, where)
+
+    def _paragraph(self, paragraph: etree._Element, where: str) -> None:
+        if where == self.base == "Brødtekst":
+            self.paragraphs += 1
+            where = f"Brødtekst, avsnitt {self.paragraphs}"
+        buffer: list[str] = []
+        self._collect(paragraph, buffer, where)
+        text = "".join(buffer)
+        if text.strip():
+            self.pieces.append(Piece(where, text))
+
+    def _collect(self, element: etree._Element, buffer: list[str], where: str) -> None:
+        for child in element:
+            tag = _local(child.tag)
+            if tag in ("t", "delText", "instrText"):
+                buffer.append(child.text or "")
+            elif tag == "tab":
+                buffer.append("\t")
+            elif tag in ("br", "cr"):
+                buffer.append("\n")
+            elif tag == "noBreakHyphen":
+                buffer.append("-")
+            elif tag == "txbxContent":
+                inner = "Tekstboks" if self.base == "Brødtekst" else f"{self.base}, tekstboks"
+                self.walk(child, inner)
+            elif tag == "docPr":
+                alt = " ".join(filter(None, (child.get("descr"), child.get("title"))))
+                if alt:
+                    self.pieces.append(Piece("Alternativ tekst til bilde", alt))
+            elif tag in ("ins", "del") and child.get(f"{W}author"):
+                self.pieces.append(
+                    Piece("Sporede endringer: forfatter", child.get(f"{W}author", ""))
+                )
+                self._collect(child, buffer, where)
+            else:
+                self._collect(child, buffer, where)
+
+
+def _xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, _PARSER)
+
+
+def _all_text(root: etree._Element) -> str:
+    """Every text node and attribute value, for parts whose structure we do not know."""
+    values = [root.text or "" for root in root.iter() if isinstance(root.tag, str)]
+    values += [v for el in root.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+    return "\n".join(v for v in values if v.strip())
+
+
+def _properties(name: str, root: etree._Element) -> Iterator[Piece]:
+    if name == "docProps/core.xml":
+        for child in root:
+            label = _CORE_FIELDS.get(_local(child.tag), _local(child.tag))
+            if (child.text or "").strip():
+                yield Piece(f"Dokumentegenskaper: {label}", child.text or "")
+    elif name == "docProps/app.xml":
+        for child in root.iter():
+            tag = _local(child.tag)
+            if tag in _APP_FIELDS and (child.text or "").strip():
+                yield Piece(f"Dokumentegenskaper: {_APP_FIELDS[tag]}", child.text or "")
+            elif tag == "lpstr" and (child.text or "").strip():
+                yield Piece("Dokumentegenskaper: deltitler", child.text or "")
+    else:  # docProps/custom.xml
+        for prop in root:
+            label = prop.get("name", "")
+            value = " ".join(t for t in prop.itertext() if t.strip())
+            yield Piece(f"Egendefinert egenskap: {label}", f"{label}: {value}")
+
+
+def docx_pieces(docx: bytes) -> list[Piece]:
+    """Every piece of text a reader or a program could find in the package."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(docx))
+    except zipfile.BadZipFile as error:
+        raise UnreadableDocument("Filen er ikke et Word-dokument (.docx).") from error
+    pieces: list[Piece] = []
+    with package:
+        for info in package.infolist():
+            name = info.filename
+            if info.file_size > _MAX_PART:
+                raise UnreadableDocument(f"Delen {name} er for stor til å kontrolleres.")
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                root = _xml(package.read(info))
+            except etree.XMLSyntaxError as error:
+                raise UnreadableDocument(f"Delen {name} kan ikke leses.") from error
+            pieces.extend(_part_pieces(name, root))
+    return pieces
+
+
+def _part_pieces(name: str, root: etree._Element) -> list[Piece]:
+    for pattern, base in _STORIES:
+        if pattern.fullmatch(name):
+            story = _Story(base)
+            story.walk(root, base)
+            return story.pieces
+    if name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+        return list(_properties(name, root))
+    if name.startswith("customXml/") and not name.endswith(".rels"):
+        return [Piece("Egendefinert XML", _all_text(root))]
+    if name.endswith(".rels"):
+        # External link targets: "mailto:jonas.berg@skole.no", a shared-drive path.
+        targets = [el.get("Target", "") for el in root if el.get("TargetMode") == "External"]
+        return [Piece("Lenke", target) for target in targets]
+    if name == "word/settings.xml":
+        variables = [
+            f"{el.get(f'{W}name', '')}: {el.get(f'{W}val', '')}" for el in root.iter(f"{W}docVar")
+        ]
+        return [Piece("Dokumentvariabel", v) for v in variables]
+    if name == "word/people.xml":
+        authors = [el.get(f"{W}author", "") for el in root.iter() if el.get(f"{W}author")]
+        return [Piece("Kommentar: forfatter", a) for a in authors]
+    return []
