@@ -47,11 +47,23 @@ $(UNO_VENV)/.installed: requirements.txt
 	  touch $@; \
 	else echo "python3-uno mangler: PDF-konvertering er slått av."; fi
 
+# The warm PDF converters run beside the web server for as long as it runs; without
+# LibreOffice the service cannot start and Word downloads still work.
+CONVERTER_PORTS ?= 2003,2005
 run: system-packages $(VENV)/.installed
 	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
-	$(PY) -m flask --app app db upgrade
-	$(PY) -m flask --app app seed-demo
-	$(PY) -m flask --app app run --port $(PORT) --with-threads
+	TRYGG_ENV=development $(PY) -m flask --app app db upgrade
+	TRYGG_ENV=development $(PY) -m flask --app app seed-demo
+	@set -e; \
+	if [ -x $(UNO_VENV)/bin/python ]; then \
+	  $(PY) -m trygg.pdf.service --ports $(CONVERTER_PORTS) --workdir instance/lo & conv=$$!; \
+	  trap "kill $$conv 2>/dev/null" EXIT INT TERM; \
+	  export TRYGG_CONVERTERS=$$(echo $(CONVERTER_PORTS) | sed 's/\([0-9]*\)/127.0.0.1:\1/g'); \
+	fi; \
+	TRYGG_ENV=development $(PY) -m flask --app app run --port $(PORT) --with-threads
+
+pdf-service: $(VENV)/.installed $(UNO_VENV)/.installed
+	$(PY) -m trygg.pdf.service --ports $(CONVERTER_PORTS) --workdir instance/lo
 
 # The test command the README names and CI calls.
 test: system-packages $(VENV)/.installed-dev

@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("users", "audit", "demo", "documents")
+COMMAND_MODULES = ("users", "audit", "demo", "documents", "pdf")
 
 
 def register_commands(app: Flask) -> None:
