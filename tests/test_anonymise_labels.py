@@ -123,3 +123,15 @@ def test_resolving_to_the_case_pupil_keeps_the_name() -> None:
     anonymiser = Anonymiser("Sara Nilsen", actors, assign_labels(actors, LabelSettings()))
     assert anonymiser.text("Sara gråt.", resolutions={0: CASE_PUPIL_ID}) == "Sara gråt."
     assert anonymiser.text("Sara gråt.", resolutions={0: "p1"}) == "Elev A gråt."
+
+
+def test_a_name_with_punctuation_between_its_words_is_still_indexed() -> None:
+    # Regression: "&" between name words once misaligned raw chunks and words (ValueError).
+    from trygg.anonymise import Actor, Anonymiser, LabelSettings, assign_labels
+
+    actors = [
+        Actor(id="p1", kind="pupil", name="Jonas Berg"),
+        Actor(id="s1", kind="staff", name="Per & Olsen", title="lærer"),
+    ]
+    anonymiser = Anonymiser("Sara Nilsen", actors, assign_labels(actors, LabelSettings()))
+    assert anonymiser.text("Jonas Berg dyttet Sara.") == "Elev A dyttet Sara."

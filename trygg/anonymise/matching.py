@@ -114,32 +114,37 @@ class NameIndex:
             term.bearers[key] = kind
 
     def _add_person(self, person: Person) -> None:
-        parts = _parts(person.name)
-        parts = [p for p in parts if p]
-        if not parts:
+        # Chunks without letters ("&", "–") are dropped together with their raw text, so
+        # the raw chunks and their words stay aligned.
+        chunks = [
+            (raw, part)
+            for raw, part in zip(person.name.split(), _parts(person.name), strict=True)
+            if part
+        ]
+        if not chunks:
             return
+        raws = [raw for raw, _ in chunks]
+        parts = [part for _, part in chunks]
         every_word = tuple(w for part in parts for w in part)
         self._add(every_word, person.name, person.key, "full")
         self._add(
             parts[0],
-            " ".join(parts[0]) if len(parts[0]) == 1 else person.name.split()[0],
+            " ".join(parts[0]) if len(parts[0]) == 1 else raws[0],
             person.key,
             "first",
         )
         if len(parts) >= 2:
-            surname_raw = person.name.split()[-1]
-            self._add(
-                parts[0] + parts[-1], f"{person.name.split()[0]} {surname_raw}", person.key, "full"
-            )
+            surname_raw = raws[-1]
+            self._add(parts[0] + parts[-1], f"{raws[0]} {surname_raw}", person.key, "full")
             self._add(
                 parts[0] + (parts[-1][0][0],),
-                f"{person.name.split()[0]} {parts[-1][0][0]}.",
+                f"{raws[0]} {parts[-1][0][0]}.",
                 person.key,
                 "full",
                 initial=True,
             )
             # Middle names and every piece of a double surname identify the family too.
-            for raw, part in zip(person.name.split()[1:], parts[1:], strict=True):
+            for raw, part in zip(raws[1:], parts[1:], strict=True):
                 self._add(part, raw, person.key, "surname")
                 if len(part) > 1:
                     for piece in part:

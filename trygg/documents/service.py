@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trygg.anonymise import AmbiguousName
 from trygg.documents.ack_contexts import kvittering_context, kvitteringsliste_context
 from trygg.documents.case_contexts import (
     aktivitetsplan_context,
@@ -22,7 +23,7 @@ from trygg.documents.filenames import document_filename
 from trygg.documents.guard import check_rendered
 from trygg.documents.inputs import DocumentInput
 from trygg.documents.render import render_docx, template_bytes, template_path
-from trygg.documents.validation import validate_input
+from trygg.documents.validation import InvalidInput, validate_input
 
 _CONTEXT_BUILDERS: dict[str, Callable[[Any], DocumentContext]] = {
     "meldeskjema": meldeskjema_context,
@@ -63,7 +64,11 @@ def render_context(context: DocumentContext, template: bytes) -> RenderedDocumen
 def render_document(kind: str, data: object, template_dir: Path | None = None) -> RenderedDocument:
     """Validate `data` for `kind` and render it; raises InvalidInput or BrokenDocument."""
     validated = validate_input(kind, data)
-    context = build_context(kind, validated)
+    try:
+        context = build_context(kind, validated)
+    except AmbiguousName as error:
+        # A lone name that fits two people: the user must say which one is meant.
+        raise InvalidInput([a.message for a in error.ambiguities]) from error
     return render_context(context, template_bytes(template_path(kind, template_dir)))
 
 
