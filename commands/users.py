@@ -27,7 +27,8 @@ def register(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--name", required=True, help="Fullt navn.")
-    @click.option("--role", required=True, type=click.Choice(sorted(ROLE_CODES)))
+    # Checked by the domain, so the refusal is Norwegian like every other message here.
+    @click.option("--role", required=True, help="Én av: " + ", ".join(sorted(ROLE_CODES)) + ".")
     @click.option("--school", default=None, help="Skolens navn (for skolebundne roller).")
     @click.option("--municipality", default=None, help="Kommunens navn (om det finnes flere).")
     @click.option("--title", default="", help="Tittel, f.eks. «rektor».")

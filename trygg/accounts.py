@@ -35,24 +35,28 @@ def check_email(email: str) -> str:
         # Deliverability would need DNS, which a school server may not have.
         return normalise_email(validate_email(email, check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise DomainError("«%(email)s» er ikke en gyldig e-postadresse.", email=email) from error
+        raise DomainError(
+            "«%(email)s» er ikke en gyldig e-postadresse.", field="email", email=email
+        ) from error
 
 
 def _check_placement(
     session: Session, role: str, municipality_id: int, school_id: int | None
 ) -> None:
     if role not in ROLE_CODES:
-        raise DomainError("Ukjent rolle: «%(role)s».", role=role)
+        raise DomainError("Ukjent rolle: «%(role)s».", field="role", role=role)
     if session.get(Municipality, municipality_id) is None:
         raise DomainError("Kommunen finnes ikke.")
     if school_id is not None:
         school = session.get(School, school_id)
         if school is None or school.municipality_id != municipality_id:
-            raise DomainError("Skolen finnes ikke i denne kommunen.")
+            raise DomainError("Skolen finnes ikke i denne kommunen.", field="school")
     if role == SKOLEEIER and school_id is not None:
-        raise DomainError("Skoleeier hører til kommunen, ikke til én skole.")
+        raise DomainError("Skoleeier hører til kommunen, ikke til én skole.", field="school")
     if role in ("ansatt", "kontaktlaerer", "ledelse") and school_id is None:
-        raise DomainError("Rollen «%(role)s» må høre til en skole.", role=role_name(role))
+        raise DomainError(
+            "Rollen «%(role)s» må høre til en skole.", field="school", role=role_name(role)
+        )
 
 
 def email_taken(session: Session, email: str, except_user_id: int | None = None) -> bool:
@@ -66,10 +70,12 @@ def create_user(session: Session, passwords: Passwords, new: NewUser, by: audit.
     email = check_email(new.email)
     name = new.name.strip()
     if not name:
-        raise DomainError("Navn må fylles ut.")
+        raise DomainError("Navn må fylles ut.", field="name")
     if email_taken(session, email):
         raise DomainError(
-            "Det finnes allerede en bruker med e-postadressen %(email)s.", email=email
+            "Det finnes allerede en bruker med e-postadressen %(email)s.",
+            field="email",
+            email=email,
         )
     _check_placement(session, new.role, new.municipality_id, new.school_id)
     user = User(
@@ -108,7 +114,7 @@ class UserChange:
 def change_user(session: Session, user: User, change: UserChange, by: audit.Actor) -> None:
     _check_placement(session, change.role, user.municipality_id, change.school_id)
     if not change.name.strip():
-        raise DomainError("Navn må fylles ut.")
+        raise DomainError("Navn må fylles ut.", field="name")
     changed = [
         name
         for name, old, new in (

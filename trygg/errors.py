@@ -5,9 +5,12 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    def __init__(self, message: str, **params: object) -> None:
+    """`field` names the input the message is about, so a form can show it there."""
+
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
         super().__init__(message % params if params else message)
         self.message = message
+        self.field = field
         self.params = params
 
 

@@ -45,8 +45,9 @@ class ImportPreview:
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    # Norwegian Excel writes semicolons; other tools write commas.
-    first = text.split("\n", 1)[0]
+    # Norwegian Excel writes semicolons; other tools write commas. Judge by the first line
+    # that has content: a file may start with blank lines.
+    first = next((line for line in text.split("\n") if line.strip()), "")
     return csv.excel if first.count(",") > first.count(";") else _Semicolon
 
 
@@ -67,11 +68,13 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
     rejected: list[RejectedLine] = []
     seen: dict[str, int] = {}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    seen_content = False
     for index, cells in enumerate(csv.reader(io.StringIO(text), _dialect(text)), start=1):
         raw = ";".join(cells)
         if not any(cell.strip() for cell in cells):
             continue
-        if index == 1 and cells[0].strip().lower() in HEADER_WORDS:
+        first_content_line, seen_content = not seen_content, True
+        if first_content_line and cells[0].strip().lower() in HEADER_WORDS:
             continue
         if len(accepted) + len(rejected) >= MAX_ROWS:
             rejected.append(RejectedLine(index, raw, (f"Filen har flere enn {MAX_ROWS} linjer.",)))

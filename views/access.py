@@ -11,10 +11,12 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext
+from flask_wtf import FlaskForm
 
 from trygg import audit
 from trygg.authentication import SessionState, resume
 from trygg.config import Settings
+from trygg.errors import DomainError
 from trygg.models import utcnow
 from trygg.permissions import PageRule
 from trygg.principal import Principal
@@ -41,6 +43,16 @@ def settings() -> Settings:
 def current_user() -> Principal:
     principal: Principal = g.principal
     return principal
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a domain error beside the field it is about, or above the form."""
+    message = gettext(error.message, **error.params)
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
 
 
 def client_ip() -> str:

@@ -22,7 +22,7 @@ from trygg.permissions import (
 from trygg.principal import Principal
 from trygg.roles import role_name
 from views import audit_log
-from views.access import audit_actor, current_user, requires
+from views.access import audit_actor, current_user, requires, show_error
 from views.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -115,7 +115,7 @@ def new_user() -> str | Response:
                 audit_actor(),
             )
         except DomainError as error:
-            form.form_errors.append(gettext(error.message, **error.params))
+            show_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -148,7 +148,7 @@ def edit_user(user_id: int) -> str | Response:
                 audit_actor(),
             )
         except DomainError as error:
-            form.form_errors.append(gettext(error.message, **error.params))
+            show_error(form, error)
         else:
             db.session.commit()
             flash(gettext("Endringene er lagret."), "success")
@@ -261,7 +261,14 @@ def import_staff_confirm() -> Response:
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    school_id = int(form.school.data or 0)
+    school = (
+        db.session.get(School, int(form.school.data or 0))
+        if (form.school.data or "").isdigit()
+        else None
+    )
+    if school is None or school.municipality_id != admin.municipality_id:
+        abort(404)
+    school_id = school.id
     if not can_manage_user(admin, school_id, admin.municipality_id):
         abort(403)
     # Parsed again: accounts may have been created since the preview.

@@ -1,0 +1,796 @@
+"""Administration through HTTP as the demo admins: users, roles, deactivation, staff import
+and the audit trail page."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from tests.conftest import DEMO_PASSWORD, csrf_token, log_in
+from trygg.models import AuditEvent, LoginSession, School, User
+
+NORDPOLEN = "Nordpolen skole"
+VESTRE_AKER = "Vestre Aker skole"
+NEW_PASSWORD = "et langt og trygt passord"
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def school_id(session: Session, name: str) -> int:
+    return session.execute(select(School.id).where(School.name == name)).scalar_one()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    session.expire_all()
+    return session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+
+
+def user_count(session: Session) -> int:
+    session.expire_all()
+    return session.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def audit_events(session: Session, action: str) -> list[AuditEvent]:
+    session.expire_all()
+    query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    return list(session.execute(query).scalars())
+
+
+def error_summary(page: str) -> str:
+    assert 'class="error-summary"' in page, "no error summary on the page"
+    return page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+
+
+def input_value(page: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"', page)
+    assert match, f"no input {name!r} with a value on the page"
+    return html.unescape(match.group(1))
+
+
+def selected_option(page: str, name: str) -> str:
+    select_html = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    match = re.search(r'<option selected value="([^"]*)"', select_html)
+    assert match, f"nothing selected in {name!r}"
+    return match.group(1)
+
+
+def admin_client(client: FlaskClient, email: str) -> FlaskClient:
+    log_in(client, email)
+    return client
+
+
+def post_new_user(client: FlaskClient, **fields: str) -> tuple[int, str, str | None]:
+    token = csrf_token(client, "/admin/brukere/ny")
+    data = {"csrf_token": token, "name": "", "email": "", "title": "", "role": "", "school": ""}
+    data.update(fields)
+    response = client.post("/admin/brukere/ny", data=data)
+    return response.status_code, response.get_data(as_text=True), response.headers.get("Location")
+
+
+def wrong_login_message(client: FlaskClient, email: str, password: str) -> str:
+    token = csrf_token(client, "/logg-inn")
+    response = client.post(
+        "/logg-inn", data={"csrf_token": token, "email": email, "password": password}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'value="{email}"' in page
+    return error_summary(page)
+
+
+# --- creating users ----------------------------------------------------------------------
+
+
+def test_municipality_admin_creates_user_sets_password_and_user_logs_in(
+    app: Flask, client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    nordpolen = school_id(session, NORDPOLEN)
+    status, _, location = post_new_user(
+        client,
+        name="  Åse Bjørnstad  ",
+        email="Ase.Bjornstad@Nordpolen.Oslo.no",
+        title="sosiallærer",
+        role="ansatt",
+        school=str(nordpolen),
+    )
+    assert status == 302
+    user = user_by_email(session, "ase.bjornstad@nordpolen.oslo.no")
+    assert user is not None
+    assert location == f"/admin/brukere/{user.id}"
+    assert (user.name, user.title, user.role_code, user.school_id) == (
+        "Åse Bjørnstad",
+        "sosiallærer",
+        "ansatt",
+        nordpolen,
+    )
+    assert user.password_hash is None and user.active
+    created = audit_events(session, "user.created")[-1]
+    assert created.object_id == str(user.id)
+    assert json.loads(created.details) == {"role": "ansatt", "school_id": nordpolen}
+
+    page = client.get(location).get_data(as_text=True)
+    assert "Brukeren er opprettet. Sett et passord for brukeren nedenfor." in page
+    assert "Mangler passord" in page
+
+    # Without a password the account cannot log in yet.
+    other = app.test_client()
+    assert "Feil e-postadresse eller passord." in wrong_login_message(
+        other, "ase.bjornstad@nordpolen.oslo.no", NEW_PASSWORD
+    )
+
+    token = csrf_token(client, location)
+    mismatch = client.post(
+        f"/admin/brukere/{user.id}/passord",
+        data={"pw-csrf_token": token, "pw-new_password": NEW_PASSWORD, "pw-confirm": "noe annet"},
+    )
+    assert mismatch.status_code == 200
+    assert "Passordene er ikke like." in mismatch.get_data(as_text=True)
+    assert user_by_email(session, "ase.bjornstad@nordpolen.oslo.no").password_hash is None
+
+    response = client.post(
+        f"/admin/brukere/{user.id}/passord",
+        data={"pw-csrf_token": token, "pw-new_password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Passordet er satt. Gi det til brukeren på en trygg måte." in page
+    assert [e.object_id for e in audit_events(session, "user.password_set")] == [str(user.id)]
+
+    fresh = app.test_client()
+    log_in(fresh, "ase.bjornstad@nordpolen.oslo.no", NEW_PASSWORD)
+    home = fresh.get("/").get_data(as_text=True)
+    assert "Åse Bjørnstad" in home and "Nordpolen skole" in home
+
+
+def test_new_user_form_lists_roles_and_schools_for_municipality_admin(
+    client: FlaskClient, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    page = client.get("/admin/brukere/ny").get_data(as_text=True)
+    assert "<h1>Ny bruker</h1>" in page
+    for label in ("Navn", "E-postadresse", "Tittel", "Rolle", "Skole"):
+        assert f">{label}</label>" in page
+    for role in ("Ansatt", "Kontaktlærer / saksbehandler", "Skoleledelse", "Skoleeier"):
+        assert f">{role}</option>" in page
+    assert "Hele kommunen (ingen skole)" in page
+    assert NORDPOLEN in page and VESTRE_AKER in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"email": "per.olsen@", "role": "ansatt"},
+            "«per.olsen@» er ikke en gyldig e-postadresse.",
+        ),
+        (
+            {"email": "ANSATT.Nordpolen@demo.trygg.no", "role": "ansatt"},
+            "Det finnes allerede en bruker med e-postadressen ansatt.nordpolen@demo.trygg.no.",
+        ),
+        (
+            {"email": "per.olsen@nordpolen.oslo.no", "role": "kontaktlaerer", "school": ""},
+            "Rollen «Kontaktlærer / saksbehandler» må høre til en skole.",
+        ),
+        (
+            {"email": "per.olsen@nordpolen.oslo.no", "role": "skoleeier", "school": "SCHOOL"},
+            "Skoleeier hører til kommunen, ikke til én skole.",
+        ),
+    ],
+    ids=["invalid-email", "duplicate-email", "kontaktlaerer-without-school", "skoleeier-at-school"],
+)
+def test_bad_input_is_explained_in_norwegian_and_what_was_typed_is_kept(
+    client: FlaskClient,
+    session: Session,
+    demo: dict[str, str],
+    fields: dict[str, str],
+    message: str,
+) -> None:
+    admin_client(client, demo["admin"])
+    nordpolen = str(school_id(session, NORDPOLEN))
+    data = {"name": "Per Olsen", "title": "kontaktlærer 6B", "school": nordpolen, **fields}
+    if data["school"] == "SCHOOL":
+        data["school"] = nordpolen
+    before = user_count(session)
+    status, page, _ = post_new_user(client, **data)
+    assert status == 200
+    assert message in error_summary(page)
+    assert "Noe må rettes før skjemaet kan sendes" in page
+    assert input_value(page, "name") == "Per Olsen"
+    assert input_value(page, "email") == data["email"]
+    assert input_value(page, "title") == "kontaktlærer 6B"
+    assert selected_option(page, "role") == data["role"]
+    assert selected_option(page, "school") == data["school"]
+    assert user_count(session) == before
+    assert audit_events(session, "user.created")[-1].actor_email == "demo-seed"
+
+
+def test_missing_fields_are_named_in_norwegian(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    before = user_count(session)
+    status, page, _ = post_new_user(client, role="ansatt", title="vikar")
+    assert status == 200
+    summary = error_summary(page)
+    assert "Navn: Navn må fylles ut." in summary
+    assert "E-postadresse: E-postadresse må fylles ut." in summary
+    assert 'href="#name"' in summary and 'href="#email"' in summary
+    assert 'aria-invalid="true"' in page
+    assert input_value(page, "title") == "vikar"
+    assert user_count(session) == before
+
+
+def test_fields_without_hint_or_error_have_no_dangling_aria_describedby(
+    client: FlaskClient, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    page = client.get("/admin/brukere/ny").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page
+
+
+# --- changing roles ------------------------------------------------------------------------
+
+
+def test_changing_a_role_is_saved_and_audited_with_from_and_to(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    user = user_by_email(session, demo["ansatt"])
+    assert user is not None
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    response = client.post(
+        f"/admin/brukere/{user.id}",
+        data={
+            "csrf_token": token,
+            "name": user.name,
+            "title": "kontaktlærer 7A",
+            "role": "kontaktlaerer",
+            "school": str(user.school_id),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Endringene er lagret." in page
+    assert selected_option(page, "role") == "kontaktlaerer"
+    changed = user_by_email(session, demo["ansatt"])
+    assert changed is not None
+    assert (changed.role_code, changed.title) == ("kontaktlaerer", "kontaktlærer 7A")
+    event = audit_events(session, "user.changed")[-1]
+    assert event.object_type == "user" and event.object_id == str(user.id)
+    assert event.actor_email == demo["admin"]
+    assert json.loads(event.details) == {
+        "fields": ["title", "role"],
+        "role_from": "ansatt",
+        "role_to": "kontaktlaerer",
+    }
+
+
+def test_saving_without_changes_writes_no_audit_event(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    user = user_by_email(session, demo["ledelse"])
+    assert user is not None
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    response = client.post(
+        f"/admin/brukere/{user.id}",
+        data={
+            "csrf_token": token,
+            "name": user.name,
+            "title": user.title,
+            "role": user.role_code,
+            "school": str(user.school_id),
+        },
+    )
+    assert response.status_code == 302
+    assert audit_events(session, "user.changed") == []
+
+
+def test_changing_to_a_school_role_without_school_is_refused(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    user = user_by_email(session, demo["skoleeier"])
+    assert user is not None
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    response = client.post(
+        f"/admin/brukere/{user.id}",
+        data={"csrf_token": token, "name": user.name, "title": "", "role": "ledelse", "school": ""},
+    )
+    assert response.status_code == 200
+    assert "Rollen «Skoleledelse» må høre til en skole." in error_summary(
+        response.get_data(as_text=True)
+    )
+    assert user_by_email(session, demo["skoleeier"]).role_code == "skoleeier"
+    assert audit_events(session, "user.changed") == []
+
+
+# --- deactivating ------------------------------------------------------------------------------
+
+
+def test_deactivated_user_is_logged_out_at_once_and_cannot_log_in_but_is_kept(
+    app: Flask, client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    victim = app.test_client()
+    log_in(victim, demo["kontaktlaerer"])
+    assert victim.get("/").status_code == 200
+
+    admin_client(client, demo["admin"])
+    user = user_by_email(session, demo["kontaktlaerer"])
+    assert user is not None
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    response = client.post(
+        f"/admin/brukere/{user.id}/status", data={"csrf_token": token, "action": "deactivate"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Brukeren er deaktivert og logget ut. Historikken er bevart." in page
+    assert "Deaktivert" in page and "Aktiver bruker igjen" in page
+
+    # The victim's open session ends on its very next request.
+    response = victim.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/logg-inn")
+    assert victim.get("/konto/passord").status_code == 302
+
+    # Logging in again gets the same message as a wrong password for an unknown address.
+    refused = wrong_login_message(app.test_client(), demo["kontaktlaerer"], DEMO_PASSWORD)
+    unknown = wrong_login_message(app.test_client(), "finnes.ikke@demo.trygg.no", DEMO_PASSWORD)
+    assert "Feil e-postadresse eller passord." in refused
+    assert refused == unknown
+
+    kept = user_by_email(session, demo["kontaktlaerer"])
+    assert kept is not None and kept.id == user.id
+    assert kept.active is False and kept.deactivated_at is not None
+    assert kept.name == "Per Olsen"
+    open_sessions = session.execute(
+        select(func.count())
+        .select_from(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    ).scalar_one()
+    assert open_sessions == 0
+    assert [e.object_id for e in audit_events(session, "user.deactivated")] == [str(user.id)]
+
+    listing = client.get("/admin/brukere").get_data(as_text=True)
+    assert "Per Olsen" in listing
+
+    # Reactivated, the same account works again with its old password.
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    client.post(
+        f"/admin/brukere/{user.id}/status", data={"csrf_token": token, "action": "reactivate"}
+    )
+    assert user_by_email(session, demo["kontaktlaerer"]).active is True
+    log_in(app.test_client(), demo["kontaktlaerer"])
+
+
+def test_admin_cannot_deactivate_themselves(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    me = user_by_email(session, demo["admin"])
+    assert me is not None
+    page = client.get(f"/admin/brukere/{me.id}").get_data(as_text=True)
+    assert "Deaktiver bruker" not in page
+    token = csrf_token(client, f"/admin/brukere/{me.id}")
+    response = client.post(
+        f"/admin/brukere/{me.id}/status", data={"csrf_token": token, "action": "deactivate"}
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Du kan ikke deaktivere din egen bruker." in page
+    assert user_by_email(session, demo["admin"]).active is True
+
+
+def test_deactivation_needs_the_csrf_token(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    user = user_by_email(session, demo["ansatt"])
+    assert user is not None
+    response = client.post(f"/admin/brukere/{user.id}/status", data={"action": "deactivate"})
+    assert response.status_code == 400
+    assert user_by_email(session, demo["ansatt"]).active is True
+
+
+# --- the school admin's reach ---------------------------------------------------------------
+
+
+def test_school_admin_sees_only_own_school(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin_school"])
+    page = client.get("/admin/brukere").get_data(as_text=True)
+    for name in ("Mona Ruud", "Per Olsen", "Hilde Moe", "Tore Lie"):
+        assert name in page
+    for name in ("Ali Khan", "Ingrid Dahl", "Siri Holm", "Eva Strand", "Jon Berge"):
+        assert name not in page
+    # Asking for the other school by filter shows nobody from it.
+    other = school_id(session, VESTRE_AKER)
+    filtered = client.get(f"/admin/brukere?skole={other}").get_data(as_text=True)
+    assert "Ali Khan" not in filtered and "Ingen brukere." in filtered
+
+
+def test_school_admin_gets_404_for_users_outside_the_school(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin_school"])
+    for key in ("ansatt_other_school", "skoleeier", "admin"):
+        outsider = user_by_email(session, demo[key])
+        assert outsider is not None
+        assert client.get(f"/admin/brukere/{outsider.id}").status_code == 404
+        token = csrf_token(client, "/admin/brukere/ny")
+        deactivate = client.post(
+            f"/admin/brukere/{outsider.id}/status",
+            data={"csrf_token": token, "action": "deactivate"},
+        )
+        assert deactivate.status_code == 404
+        password = client.post(
+            f"/admin/brukere/{outsider.id}/passord",
+            data={"pw-csrf_token": token, "pw-new_password": "x" * 20, "pw-confirm": "x" * 20},
+        )
+        assert password.status_code == 404
+    assert all(user_by_email(session, demo[k]).active for k in ("ansatt_other_school", "admin"))
+    assert audit_events(session, "user.password_set") == []
+
+
+def test_school_admin_cannot_assign_skoleeier(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin_school"])
+    form = client.get("/admin/brukere/ny").get_data(as_text=True)
+    assert ">Skoleeier</option>" not in form
+    assert "Hele kommunen" not in form
+    assert VESTRE_AKER not in form
+    nordpolen = str(school_id(session, NORDPOLEN))
+    before = user_count(session)
+    status, page, _ = post_new_user(
+        client, name="Eva Ny", email="eva.ny@oslo.kommune.no", role="skoleeier", school=nordpolen
+    )
+    assert status == 200
+    assert "Rolle: Ikke et gyldig valg" in error_summary(page)
+    assert input_value(page, "email") == "eva.ny@oslo.kommune.no"
+    status, page, _ = post_new_user(
+        client, name="Eva Ny", email="eva.ny@oslo.kommune.no", role="admin", school=""
+    )
+    assert status == 200 and "Skole: Ikke et gyldig valg" in error_summary(page)
+    vestre_aker = str(school_id(session, VESTRE_AKER))
+    status, page, _ = post_new_user(
+        client, name="Eva Ny", email="eva.ny@oslo.kommune.no", role="ansatt", school=vestre_aker
+    )
+    assert status == 200 and "Skole: Ikke et gyldig valg" in error_summary(page)
+    assert user_count(session) == before
+
+    # Nor by changing an existing Nordpolen user.
+    user = user_by_email(session, demo["ansatt"])
+    assert user is not None
+    token = csrf_token(client, f"/admin/brukere/{user.id}")
+    response = client.post(
+        f"/admin/brukere/{user.id}",
+        data={"csrf_token": token, "name": user.name, "role": "skoleeier", "school": nordpolen},
+    )
+    assert response.status_code == 200
+    assert user_by_email(session, demo["ansatt"]).role_code == "ansatt"
+
+
+def test_school_admin_creates_user_at_own_school(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin_school"])
+    nordpolen = school_id(session, NORDPOLEN)
+    status, _, _ = post_new_user(
+        client,
+        name="Kari Nord",
+        email="kari.nord@nordpolen.no",
+        role="ledelse",
+        school=str(nordpolen),
+    )
+    assert status == 302
+    created = user_by_email(session, "kari.nord@nordpolen.no")
+    assert created is not None and created.school_id == nordpolen
+
+
+@pytest.mark.parametrize("key", ["ansatt", "kontaktlaerer", "ledelse", "skoleeier"])
+def test_non_admins_get_403_on_admin_pages(
+    client: FlaskClient, demo: dict[str, str], key: str
+) -> None:
+    log_in(client, demo[key])
+    for url in ("/admin/brukere", "/admin/brukere/ny", "/admin/import", "/admin/logg"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Ingen tilgang" in response.get_data(as_text=True)
+
+
+# --- staff import ------------------------------------------------------------------------------
+
+IMPORT_LINES = [
+    "navn;e-post;tittel;rolle",
+    "Kjærsti Ødegård;kjaersti.odegard@nordpolen.no;kontaktlærer 5C;Kontaktlærer",
+    "Åse Bjørnstad;ase.bjornstad@nordpolen.no;miljøterapeut;ansatt",
+    "",
+    "Per Feil;per.feil@;lærer;ansatt",
+    "Ola Rolle;ola.rolle@nordpolen.no;vaktmester;vaktmester",
+    "Åse Kopi;ASE.BJORNSTAD@nordpolen.no;lærer;ansatt",
+    "Mona Ruud;ansatt.nordpolen@demo.trygg.no;miljøarbeider;ansatt",
+    "Bare to;felt",
+    "Pål Prest;pal.prest@nordpolen.no;rektor;rektor",
+]
+ACCEPTED = {
+    "kjaersti.odegard@nordpolen.no": ("Kjærsti Ødegård", "kontaktlaerer", "kontaktlærer 5C"),
+    "ase.bjornstad@nordpolen.no": ("Åse Bjørnstad", "ansatt", "miljøterapeut"),
+    "pal.prest@nordpolen.no": ("Pål Prest", "ledelse", "rektor"),
+}
+REJECTED = {
+    5: "«per.feil@» er ikke en gyldig e-postadresse.",
+    6: "Ukjent rolle «vaktmester». Bruk ansatt, kontaktlærer, ledelse eller admin.",
+    7: "E-postadressen står også på linje 3.",
+    8: "Det finnes allerede en bruker med denne e-postadressen.",
+    9: "Linjen har 2 felt; det skal være 4: navn, e-post, tittel, rolle.",
+}
+
+
+def upload(
+    client: FlaskClient, content: bytes, school: int | str, filename: str = "ansatte.csv"
+) -> TestResponse:
+    token = csrf_token(client, "/admin/import")
+    return client.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(content), filename), "school": str(school), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def rejected_rows(page: str) -> dict[int, str]:
+    section = page.split("<h2>Avviste linjer</h2>", 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr><td>(\d+)</td><td><code>.*?</code></td><td>(.*?)</td></tr>", section)
+    return {int(line): html.unescape(reasons) for line, reasons in rows}
+
+
+def confirm(client: FlaskClient, preview_page: str) -> TestResponse:
+    return client.post(
+        "/admin/import/bekreft",
+        data={
+            "csrf_token": input_value(preview_page, "csrf_token"),
+            "csv_text": input_value(preview_page, "csv_text"),
+            "school": input_value(preview_page, "school"),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [(";", "utf-8-sig"), (",", "utf-8-sig"), (";", "cp1252"), (",", "cp1252"), (";", "utf-8")],
+    ids=["semicolon-utf8-bom", "comma-utf8-bom", "semicolon-cp1252", "comma-cp1252", "utf8"],
+)
+def test_import_previews_then_creates_the_accepted_lines_in_one_go(
+    client: FlaskClient, session: Session, demo: dict[str, str], delimiter: str, encoding: str
+) -> None:
+    admin_client(client, demo["admin"])
+    nordpolen = school_id(session, NORDPOLEN)
+    text = "\r\n".join(line.replace(";", delimiter) for line in IMPORT_LINES) + "\r\n"
+    content = text.encode(encoding)
+    if encoding == "cp1252":
+        with pytest.raises(UnicodeDecodeError):
+            content.decode("utf-8")
+    before = user_count(session)
+    events_before = len(audit_events(session, "user.created"))
+
+    preview = upload(client, content, nordpolen)
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "Forhåndsvisning: Nordpolen skole" in page
+    assert "3 linjer kan importeres, 5 linjer blir avvist." in page
+    rejected = rejected_rows(page)
+    assert set(rejected) == set(REJECTED)
+    for line, reason in REJECTED.items():
+        assert reason in rejected[line], (line, rejected[line])
+    for name, _role, title in ACCEPTED.values():
+        assert f"<td>{name}</td>" in page and f"<td>{title}</td>" in page
+    assert "Importer 3 brukere" in page
+    # Nothing is written by the preview.
+    assert user_count(session) == before
+    assert len(audit_events(session, "user.created")) == events_before
+    assert audit_events(session, "staff.imported") == []
+
+    response = confirm(client, page)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/brukere?skole={nordpolen}"
+    listing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "3 brukere er opprettet." in listing
+    assert "5 linjer ble avvist og ikke importert." in listing
+
+    assert user_count(session) == before + 3
+    for email, (name, role, title) in ACCEPTED.items():
+        user = user_by_email(session, email)
+        assert user is not None, email
+        assert (user.name, user.role_code, user.title) == (name, role, title)
+        assert user.school_id == nordpolen and user.password_hash is None and user.active
+        assert name in listing
+    assert user_by_email(session, "ola.rolle@nordpolen.no") is None
+    imported = audit_events(session, "staff.imported")
+    assert len(imported) == 1
+    assert imported[0].object_id == str(nordpolen)
+    assert json.loads(imported[0].details) == {"count": 3}
+    # All three accounts and the import event were written in the same request, in a row.
+    created = audit_events(session, "user.created")[events_before:]
+    assert [e.id for e in created] == [imported[0].id - 3, imported[0].id - 2, imported[0].id - 1]
+
+
+def test_import_confirm_parses_again_and_skips_accounts_created_since_the_preview(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    nordpolen = school_id(session, NORDPOLEN)
+    page = upload(client, "\n".join(IMPORT_LINES).encode(), nordpolen).get_data(as_text=True)
+    status, _, _ = post_new_user(
+        client,
+        name="Pål Prest",
+        email="pal.prest@nordpolen.no",
+        role="ledelse",
+        school=str(nordpolen),
+    )
+    assert status == 302
+    before = user_count(session)
+    response = confirm(client, page)
+    assert response.status_code == 302
+    listing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 brukere er opprettet." in listing
+    assert "6 linjer ble avvist og ikke importert." in listing
+    assert user_count(session) == before + 2
+
+
+def test_import_with_only_bad_lines_offers_nothing_to_import(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    before = user_count(session)
+    content = "Per Feil;ikke-epost;lærer;ansatt\nEva Eier;eva@x.no;;skoleeier\n".encode()
+    page = upload(client, content, school_id(session, NORDPOLEN)).get_data(as_text=True)
+    assert "0 linjer kan importeres, 2 linjer blir avvist." in page
+    assert "Skoleeier- og kommunebrukere opprettes enkeltvis, ikke fra fil." in page
+    assert "/admin/import/bekreft" not in page
+    assert user_count(session) == before
+
+
+def test_import_upload_needs_a_csv_file(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    nordpolen = school_id(session, NORDPOLEN)
+    page = upload(client, b"%PDF-1.7", nordpolen, filename="ansatte.pdf").get_data(as_text=True)
+    assert "Filen må være en CSV-fil (.csv)." in page
+    token = csrf_token(client, "/admin/import")
+    response = client.post(
+        "/admin/import",
+        data={"school": str(nordpolen), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert "Velg en fil." in response.get_data(as_text=True)
+
+
+def test_school_admin_imports_only_into_own_school(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin_school"])
+    nordpolen = school_id(session, NORDPOLEN)
+    vestre_aker = school_id(session, VESTRE_AKER)
+    form = client.get("/admin/import").get_data(as_text=True)
+    assert NORDPOLEN in form and VESTRE_AKER not in form
+    content = "Kari Vest;kari.vest@vestreaker.no;lærer;ansatt\n".encode()
+    before = user_count(session)
+
+    refused = upload(client, content, vestre_aker)
+    assert refused.status_code == 200
+    assert "Ikke et gyldig valg" in refused.get_data(as_text=True)
+    assert "Forhåndsvisning" not in refused.get_data(as_text=True)
+
+    # A preview for their own school, with the hidden school changed before confirming.
+    page = upload(client, content, nordpolen).get_data(as_text=True)
+    tampered = client.post(
+        "/admin/import/bekreft",
+        data={
+            "csrf_token": input_value(page, "csrf_token"),
+            "csv_text": input_value(page, "csv_text"),
+            "school": str(vestre_aker),
+        },
+    )
+    assert tampered.status_code == 403
+    assert user_count(session) == before
+
+    assert confirm(client, page).status_code == 302
+    assert user_by_email(session, "kari.vest@vestreaker.no").school_id == nordpolen
+
+
+def test_import_confirm_without_csrf_token_is_refused(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    before = user_count(session)
+    response = client.post(
+        "/admin/import/bekreft",
+        data={"csv_text": "Kari;kari@x.no;;ansatt", "school": str(school_id(session, NORDPOLEN))},
+    )
+    assert response.status_code == 400
+    assert user_count(session) == before
+
+
+# --- the audit trail page ------------------------------------------------------------------
+
+
+def test_audit_trail_shows_an_intact_chain_to_the_municipality_admin(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    response = client.get("/admin/logg")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    session.expire_all()
+    total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    assert f"Kjeden er hel: {total} hendelser er kontrollert." in page
+    assert "Logg over hendelser" in page
+    assert "Innlogging" in page and "Bruker opprettet" in page
+    assert demo["admin"] in page
+    assert total > 10
+    assert 'href="/admin/logg"' in page  # the menu item is there for this admin
+
+
+def test_audit_trail_is_403_for_a_school_admin(client: FlaskClient, demo: dict[str, str]) -> None:
+    admin_client(client, demo["admin_school"])
+    response = client.get("/admin/logg")
+    assert response.status_code == 403
+    assert "Ingen tilgang" in response.get_data(as_text=True)
+    assert 'href="/admin/logg"' not in client.get("/").get_data(as_text=True)
+
+
+def test_import_confirm_with_an_unknown_school_is_refused_cleanly(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    page = upload(
+        client, b"Kari;kari@nordpolen.no;;ansatt\n", school_id(session, NORDPOLEN)
+    ).get_data(as_text=True)
+    before = user_count(session)
+    response = client.post(
+        "/admin/import/bekreft",
+        data={
+            "csrf_token": input_value(page, "csrf_token"),
+            "csv_text": input_value(page, "csv_text"),
+            "school": "99999",
+        },
+    )
+    assert response.status_code in (400, 403, 404)
+    assert user_count(session) == before
+
+
+def test_domain_errors_are_shown_at_their_field(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    admin_client(client, demo["admin"])
+    token = csrf_token(client, "/admin/brukere/ny")
+    response = client.post(
+        "/admin/brukere/ny",
+        data={
+            "csrf_token": token,
+            "name": "Ola Test",
+            "email": "ikke-en-epost",
+            "title": "",
+            "role": "ansatt",
+            "school": "",
+        },
+    )
+    html = response.get_data(as_text=True)
+    field_block = html.split('id="email-error"')[1].split("</p>")[0]
+    assert "«ikke-en-epost» er ikke en gyldig e-postadresse." in field_block
+    assert (
+        'aria-invalid="true"'
+        in html.split('id="email"')[0][-400:] + html.split('id="email"')[1][:200]
+    )
