@@ -36,6 +36,9 @@ def register(app: Flask) -> None:
         email: str, name: str, role: str, school: str | None, municipality: str | None, title: str
     ) -> None:
         """Oppretter en bruker. Passordet leses fra standard inn, eller spørres om."""
+        password = _read_password()
+        if not password:
+            raise click.ClickException("Passordet kan ikke være tomt.")
         try:
             school_row = find_school(db.session, school) if school else None
             owner = (
@@ -53,7 +56,7 @@ def register(app: Flask) -> None:
                     municipality_id=owner.id,
                     school_id=school_row.id if school_row else None,
                     title=title,
-                    password=_read_password(),
+                    password=password,
                 ),
                 CLI_ACTOR,
             )

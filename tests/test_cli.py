@@ -229,3 +229,23 @@ def test_audit_verify_on_a_fresh_chain(app: Flask) -> None:
     result = run(app, "audit-verify")
     assert result.exit_code == 0, result.output
     assert "OK: 3 hendelser, kjeden er hel." in result.output
+
+
+def test_empty_password_is_refused(app: Flask, session: Session) -> None:
+    create_school(app)
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "tom@bjornholt.no",
+            "--name",
+            "Tom",
+            "--role",
+            "ansatt",
+            "--school",
+            SCHOOL,
+        ],
+        input="\n",
+    )
+    assert result.exit_code != 0
+    assert "Passordet kan ikke være tomt." in result.output
+    assert user_count(session) == 0

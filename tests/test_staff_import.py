@@ -335,3 +335,11 @@ def test_a_bom_before_the_header_does_not_hide_it(session: Session, nordpolen: i
         preview = parse(session, decode_upload(encoded), nordpolen)
         assert preview.rejected == ()
         assert [(r.line, r.name) for r in preview.accepted] == [(2, "Åse Bjørnstad")]
+
+
+def test_imported_text_is_cleaned_like_typed_input(session: Session, demo: dict[str, str]) -> None:
+    school = session.execute(select(School).where(School.name == "Nordpolen skole")).scalar_one()
+    text = "Kari\x0b Nordmann\u0301;kari.n@nordpolen.no;lærer\x00;ansatt\n"
+    preview = staff_import.parse_staff_csv(session, text, school.id)
+    assert [row.name for row in preview.accepted] == ["Kari Nordmann\u0301".replace("n\u0301", "ń")]
+    assert preview.accepted[0].title == "lærer"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.accounts import NewUser, check_email, create_user, email_taken
+from trygg.documents.sanitise import clean_line
 from trygg.errors import DomainError
 from trygg.passwords import Passwords
 from trygg.roles import ROLE_ALIASES, SKOLEEIER
@@ -91,7 +92,8 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
                 )
             )
             continue
-        name, email, title, role_text = (cell.strip() for cell in cells)
+        # The same cleaning as typed form input: control characters out, NFC, one line.
+        name, email, title, role_text = (clean_line(cell) for cell in cells)
         if not name:
             reasons.append("Navn mangler.")
         elif len(name) > 200:
