@@ -6,8 +6,7 @@ Stored per-case labels arrive with the case workflow: `existing_labels` keeps th
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from trygg import anonymise
 
@@ -26,15 +25,8 @@ class Anonymiser(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class ActorRecord:
-    id: str
-    kind: Literal["pupil", "guardian", "staff"]
-    name: str
-    aliases: tuple[str, ...] = ()
-    role: str | None = None
-    title: str | None = None
-    guardian_of: str | None = None
+# The document engine hands actors straight to the anonymisation package.
+ActorRecord = anonymise.Actor
 
 
 def anonymiser_for(
@@ -43,18 +35,7 @@ def anonymiser_for(
     existing_labels: Mapping[str, str] | None = None,
     settings: anonymise.LabelSettings | None = None,
 ) -> Anonymiser:
-    people = [
-        anonymise.Actor(
-            id=a.id,
-            kind=a.kind,
-            name=a.name,
-            aliases=a.aliases,
-            role=a.role,
-            title=a.title,
-            guardian_of=a.guardian_of,
-        )
-        for a in actors
-    ]
+    people = list(actors)
     labels = anonymise.assign_labels(
         people, settings or anonymise.LabelSettings(), existing_labels or {}
     )

@@ -48,11 +48,6 @@ NEXT_ACTIONS = {
     "ny_versjon": "Planen revideres (ny versjon); ny evaluering",
     "avslutte": "Planen avsluttes; oppfølgingspunkt",
 }
-ACTOR_ROLES = {
-    "utøvende": "elev omtalt som utøvende",
-    "medelev": "medelev",
-    "vitne": "elev som har sett hendelsen",
-}
 
 # Field names in validation messages; "parent.field" wins over "field".
 FIELD_LABELS = {
