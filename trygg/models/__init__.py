@@ -8,6 +8,8 @@ from sqlalchemy import event
 
 from trygg.models.audit import AuditEvent, AuditHead
 from trygg.models.base import Base, utcnow
+from trygg.models.cases import Case, CaseActor, CaseEvent, Notification, SchoolDayOff
+from trygg.models.documents import ArchivedFile, CaseDocument, DocumentTemplate, FormDraft
 from trygg.models.organisation import Municipality, Role, School, User
 from trygg.models.security import LoginSession, LoginThrottle
 from trygg.roles import ROLES
@@ -23,14 +25,23 @@ def _insert_roles(target: Any, connection: Any, **_: Any) -> None:
 
 
 __all__ = [
+    "ArchivedFile",
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Case",
+    "CaseActor",
+    "CaseDocument",
+    "CaseEvent",
+    "DocumentTemplate",
+    "FormDraft",
     "LoginSession",
     "LoginThrottle",
     "Municipality",
+    "Notification",
     "Role",
     "School",
+    "SchoolDayOff",
     "User",
     "utcnow",
 ]

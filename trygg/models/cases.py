@@ -1,0 +1,136 @@
+"""A pupil's case, the people in it, and its chronology.
+
+The documents' own content (report, investigation, plan, evaluation) is stored as the
+JSON section the document engine validates (`trygg.documents` input shapes), so the web
+forms, the CLI and the archive all speak one format. Actor references inside that JSON
+are the actors' `key`s ("p1", "s2"), or "pupil" for the case's own pupil.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trygg.models.base import Base, utcnow
+from trygg.models.organisation import School, User
+
+OPEN = "open"
+CLOSED = "closed"
+
+
+class Case(Base):
+    """One pupil's school-environment case. Never deleted; closing keeps everything."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    pupil_name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased name and class: "one open case per pupil" is looked up on these.
+    pupil_key: Mapped[str] = mapped_column(String(220), index=True)
+    pupil_class: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default=OPEN, index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # § 12-6 counts from when the rektor personally knew (or the home raised it).
+    received_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rektor_informed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    raised_with_rektor_by_home: Mapped[date | None] = mapped_column(Date)
+    # The pupil said they are not safe, or the investigation showed it: the plan clock.
+    unsafe_since: Mapped[date | None] = mapped_column(Date)
+    # § 12-5 routing. Once set by a report these are never cleared: hiding a case from
+    # a suspected leader must not depend on later edits.
+    staff_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    leadership_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    serious: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    owner_reported_to: Mapped[str] = mapped_column(String(300), default="")
+
+    school: Mapped[School] = relationship()
+    handler: Mapped[User | None] = relationship()
+    actors: Mapped[list[CaseActor]] = relationship(
+        back_populates="case", order_by="CaseActor.id", cascade="save-update, merge"
+    )
+
+
+class CaseActor(Base):
+    """A person in a case, with their stable label. The name-to-label key lives only here."""
+
+    __tablename__ = "case_actors"
+    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_case_actors_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # pupil | guardian | staff
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    role: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    guardian_of: Mapped[str] = mapped_column(String(40), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # § 12-5: the staff member suspected of violating the pupil.
+    suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str] = mapped_column(String(80), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="actors")
+
+
+class CaseEvent(Base):
+    """The case's chronology: who did what, when. Part of the case, seen with it."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A stable code ("report_filed"); the UI turns it into Norwegian.
+    code: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
+
+
+class SchoolDayOff(Base):
+    """A day without teaching at one school (planleggingsdag, school holidays)."""
+
+    __tablename__ = "school_days_off"
+    __table_args__ = (UniqueConstraint("school_id", "day", name="uq_school_days_off_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Notification(Base):
+    """An in-app alert. Its text is fixed per code and never holds case content."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "dedupe_key", name="uq_notifications_dedupe"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    # One alert per (user, event): send-reminders may run every hour without repeating.
+    dedupe_key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
