@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("users", "audit", "demo", "documents", "pdf")
+COMMAND_MODULES = ("users", "audit", "demo", "documents", "pdf", "reminders")
 
 
 def register_commands(app: Flask) -> None:

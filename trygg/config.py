@@ -69,6 +69,8 @@ class Settings:
     login_policy: LoginPolicy = field(default_factory=LoginPolicy)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     converters: tuple[str, ...] = ()
+    # Links in e-mails point here; e-mails carry nothing but such a link.
+    base_url: str = "http://localhost:5000"
 
     @property
     def testing(self) -> bool:
@@ -148,4 +150,5 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
         == "1",
         smtp=smtp,
         converters=converters,
+        base_url=environ.get("TRYGG_BASE_URL", "http://localhost:5000").rstrip("/"),
     )

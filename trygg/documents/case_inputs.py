@@ -43,6 +43,11 @@ class Actor(Input):
     role: OptionalLineText = None
     title: OptionalLineText = None
     guardian_of: OptionalLineText = None
+    # § 12-5: a staff member suspected of violating the pupil is labelled ("Ansatt A").
+    suspected: bool = False
+    # The label the case already gave this person; kept so a person is "Elev A" in
+    # every document of the case. New people get the next free label.
+    label: OptionalLineText = Field(default=None, max_length=80)
 
 
 class CaseDocument(Input):

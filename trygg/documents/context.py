@@ -66,6 +66,7 @@ def actor_records(data: CaseDocument) -> list[ActorRecord]:
             role=a.role,
             title=a.title,
             guardian_of=a.guardian_of,
+            suspected=a.suspected,
         )
         for a in data.actors
     ]
@@ -88,7 +89,8 @@ def common_variables(
 
 def case_variables(kind: str, data: CaseDocument, date: dt.date) -> tuple[Context, TextCollector]:
     """Header, pupil and legend variables of a case document, and its text collector."""
-    anonymiser = anonymiser_for(data.pupil.name, actor_records(data))
+    existing = {a.id: a.label for a in data.actors if a.label}
+    anonymiser = anonymiser_for(data.pupil.name, actor_records(data), existing_labels=existing)
     collector = TextCollector(anonymiser)
     variables = common_variables(
         kind,

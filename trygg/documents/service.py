@@ -61,15 +61,21 @@ def render_context(context: DocumentContext, template: bytes) -> RenderedDocumen
     )
 
 
-def render_document(kind: str, data: object, template_dir: Path | None = None) -> RenderedDocument:
-    """Validate `data` for `kind` and render it; raises InvalidInput or BrokenDocument."""
+def render_document(
+    kind: str, data: object, template_dir: Path | None = None, template: bytes | None = None
+) -> RenderedDocument:
+    """Validate `data` for `kind` and render it; raises InvalidInput or BrokenDocument.
+
+    `template` is a municipality's or school's own template; the default otherwise."""
     validated = validate_input(kind, data)
     try:
         context = build_context(kind, validated)
     except AmbiguousName as error:
         # A lone name that fits two people: the user must say which one is meant.
         raise InvalidInput([a.message for a in error.ambiguities]) from error
-    return render_context(context, template_bytes(template_path(kind, template_dir)))
+    if template is None:
+        template = template_bytes(template_path(kind, template_dir))
+    return render_context(context, template)
 
 
 __all__ = ["RenderedDocument", "build_context", "render_context", "render_document"]

@@ -1,0 +1,119 @@
+"""What the school leadership records on a case: receipt, handler, school owner, closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.cases.actors import find_staff, staff_actor
+from trygg.cases.events import notify, owner_users, record_event
+from trygg.errors import DomainError
+from trygg.models import Case, User
+from trygg.models.cases import CLOSED, OPEN
+from trygg.roles import KONTAKTLAERER, LEDELSE
+
+
+@dataclass(frozen=True)
+class Receipt:
+    rektor_informed_at: dt.datetime
+    raised_with_rektor_by_home: dt.date | None = None
+    serious: bool = False
+
+
+def receive(
+    session: Session, case: Case, receipt: Receipt, user: User, by: audit.Actor, now: dt.datetime
+) -> None:
+    """Record when the rektor personally learned of the case (§ 12-6 counts from it)."""
+    if receipt.rektor_informed_at > now + dt.timedelta(minutes=5):
+        raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="rektor_informed_at")
+    if receipt.rektor_informed_at < case.opened_at - dt.timedelta(days=366):
+        raise DomainError("Tidspunktet er for langt tilbake i tid.", field="rektor_informed_at")
+    case.received_at = case.received_at or now
+    case.rektor_informed_at = receipt.rektor_informed_at
+    case.raised_with_rektor_by_home = receipt.raised_with_rektor_by_home
+    case.serious = receipt.serious
+    record_event(session, case, "received", user.id, now)
+    audit.record(session, by, "case.received", "case", str(case.id), now=now)
+
+
+def assign_handler(
+    session: Session, case: Case, reference: str, user: User, by: audit.Actor, now: dt.datetime
+) -> User:
+    handler = find_staff(session, case.school_id, reference, "handler")
+    if handler.role_code not in (KONTAKTLAERER, LEDELSE):
+        raise DomainError(
+            "%(name)s har ikke rollen kontaktlærer/saksbehandler og kan ikke behandle saker. "
+            "En administrator kan endre rollen.",
+            field="handler",
+            name=handler.name,
+        )
+    if any(a.user_id == handler.id and a.suspected for a in case.actors):
+        raise DomainError(
+            "%(name)s er mistenkt i saken og kan ikke være saksbehandler.",
+            field="handler",
+            name=handler.name,
+        )
+    case.handler_id = handler.id
+    case.handler = handler
+    staff_actor(session, case, handler)
+    record_event(session, case, "handler_assigned", user.id, now, handler=handler.id)
+    notify(session, [handler.id], case, "assigned", f"assigned:{case.id}:{handler.id}", now)
+    audit.record(
+        session, by, "case.handler_assigned", "case", str(case.id), {"handler": handler.id}, now=now
+    )
+    return handler
+
+
+def record_owner_report(
+    session: Session,
+    case: Case,
+    reported_at: dt.datetime,
+    recipient: str,
+    user: User,
+    by: audit.Actor,
+    now: dt.datetime,
+) -> None:
+    """The rektor reported the case to the school owner (§ 12-4 serious, § 12-5)."""
+    if not recipient.strip():
+        raise DomainError("Skriv hvem hos skoleeier saken ble meldt til.", field="recipient")
+    if reported_at > now + dt.timedelta(minutes=5):
+        raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="reported_at")
+    case.owner_reported_at = reported_at
+    case.owner_reported_to = recipient.strip()
+    case.serious = True
+    record_event(session, case, "owner_reported", user.id, now)
+    notify(session, owner_users(session, case), case, "owner_report", f"owner:{case.id}", now)
+    audit.record(session, by, "case.owner_reported", "case", str(case.id), now=now)
+
+
+def close_case(
+    session: Session,
+    case: Case,
+    follow_up_on: dt.date,
+    user: User,
+    by: audit.Actor,
+    now: dt.datetime,
+) -> None:
+    if case.status == CLOSED:
+        raise DomainError("Saken er allerede avsluttet.")
+    if follow_up_on < now.date():
+        raise DomainError("Oppfølgingsdatoen kan ikke være passert.", field="follow_up_on")
+    case.status = CLOSED
+    case.closed_at = now
+    case.follow_up_on = follow_up_on
+    record_event(session, case, "case_closed", user.id, now)
+    audit.record(session, by, "case.closed", "case", str(case.id), now=now)
+
+
+def reopen_case(
+    session: Session, case: Case, user: User, by: audit.Actor, now: dt.datetime
+) -> None:
+    if case.status == OPEN:
+        raise DomainError("Saken er allerede åpen.")
+    case.status = OPEN
+    case.closed_at = None
+    record_event(session, case, "case_reopened", user.id, now)
+    audit.record(session, by, "case.reopened", "case", str(case.id), now=now)

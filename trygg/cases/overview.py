@@ -1,0 +1,187 @@
+"""What the lists and the case page show: plain rows, stages, deadlines, the checklist.
+
+Lists are filtered in SQL by `visible_to`, so nothing a user may not see is ever loaded
+for them, counted for them or given a deadline for them (§ 12-5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trygg.cases.access import visible_to
+from trygg.cases.documents import documents_of
+from trygg.cases.workflow import pending_evaluation_dates
+from trygg.deadlines import CaseFacts, Deadline, case_deadlines, statsforvalteren_from
+from trygg.models import Case, CaseDocument, SchoolDayOff
+from trygg.models.cases import CLOSED, OPEN
+from trygg.models.documents import FINAL
+from trygg.principal import Principal
+from trygg.school_calendar import SchoolCalendar
+
+PER_PAGE = 25
+
+# The stage a case is in, as the leadership talks about it.
+STAGES = {
+    "reported": "Meldt",
+    "investigating": "Undersøkes",
+    "planning": "Plan under arbeid",
+    "running": "Tiltak pågår",
+    "closed": "Avsluttet",
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str = OPEN  # open | closed | all
+    overdue_only: bool = False
+    handler_id: int | None = None
+    class_name: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    pupil_name: str
+    pupil_class: str
+    stage: str
+    handler: str
+    opened_on: dt.date
+    section_12_5: bool
+    deadlines: tuple[Deadline, ...]
+
+    @property
+    def overdue(self) -> bool:
+        return any(d.state == "overdue" for d in self.deadlines)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    pages: int
+    classes: list[str] = field(default_factory=list)
+
+
+def calendar_for(session: Session, school_id: int) -> SchoolCalendar:
+    days = session.execute(select(SchoolDayOff.day).where(SchoolDayOff.school_id == school_id))
+    return SchoolCalendar(days_off=frozenset(days.scalars()))
+
+
+def case_facts(session: Session, case: Case) -> CaseFacts:
+    docs = documents_of(session, case)
+    reports = [d for d in docs if d.kind == "meldeskjema"]
+    return CaseFacts(
+        reported_on=(reports[0].created_at if reports else case.opened_at).date(),
+        investigation_started=any(d.kind == "undersokelse" for d in docs),
+        unsafe_since=case.unsafe_since,
+        plan_finalised=any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs),
+        rektor_informed_on=case.rektor_informed_at.date() if case.rektor_informed_at else None,
+        raised_with_rektor_by_home=case.raised_with_rektor_by_home,
+        evaluation_dates=pending_evaluation_dates(session, case),
+        staff_suspected=case.staff_suspected,
+        owner_report_recorded=case.owner_reported_at is not None,
+        closed=case.status == CLOSED,
+    )
+
+
+def stage_of(session: Session, case: Case) -> str:
+    if case.status == CLOSED:
+        return "closed"
+    kinds = {(d.kind, d.status) for d in documents_of(session, case)}
+    if ("aktivitetsplan", FINAL) in kinds:
+        return "running"
+    if any(kind == "aktivitetsplan" for kind, _ in kinds):
+        return "planning"
+    if any(kind == "undersokelse" for kind, _ in kinds):
+        return "investigating"
+    return "reported"
+
+
+def deadlines_of(session: Session, case: Case, today: dt.date) -> list[Deadline]:
+    return case_deadlines(case_facts(session, case), calendar_for(session, case.school_id), today)
+
+
+def statsforvalteren_date(session: Session, case: Case) -> dt.date | None:
+    return statsforvalteren_from(case_facts(session, case))
+
+
+def _row(session: Session, case: Case, today: dt.date) -> CaseRow:
+    return CaseRow(
+        id=case.id,
+        reference=case.reference,
+        pupil_name=case.pupil_name,
+        pupil_class=case.pupil_class,
+        stage=STAGES[stage_of(session, case)],
+        handler=case.handler.name if case.handler else "",
+        opened_on=case.opened_at.date(),
+        section_12_5=case.staff_suspected,
+        deadlines=tuple(deadlines_of(session, case, today)),
+    )
+
+
+def list_cases(
+    session: Session, user: Principal, today: dt.date, filters: CaseFilter, page: int = 1
+) -> Page:
+    query = select(Case).where(visible_to(user))
+    if filters.status in (OPEN, CLOSED):
+        query = query.where(Case.status == filters.status)
+    if filters.handler_id is not None:
+        query = query.where(Case.handler_id == filters.handler_id)
+    if filters.class_name:
+        query = query.where(func.lower(Case.pupil_class) == filters.class_name.lower())
+    cases = list(session.execute(query.order_by(Case.opened_at.desc(), Case.id.desc())).scalars())
+    rows = [_row(session, c, today) for c in cases]
+    if filters.overdue_only:
+        rows = [r for r in rows if r.overdue]
+    # Overdue first: that is what the leadership must act on.
+    rows.sort(key=lambda r: (not r.overdue, -r.opened_on.toordinal(), -r.id))
+    pages = max(1, math.ceil(len(rows) / PER_PAGE))
+    page = min(max(1, page), pages)
+    classes = sorted(
+        set(session.execute(select(Case.pupil_class).where(visible_to(user))).scalars())
+    )
+    return Page(rows[(page - 1) * PER_PAGE : page * PER_PAGE], len(rows), page, pages, classes)
+
+
+def visible_count(session: Session, user: Principal) -> int:
+    return int(
+        session.execute(
+            select(func.count(Case.id)).where(visible_to(user), Case.status == OPEN)
+        ).scalar_one()
+    )
+
+
+def duties(session: Session, case: Case) -> list[tuple[str, bool, str]]:
+    """The five sub-duties of § 12-4: (duty, documented?, where it is documented)."""
+    docs = documents_of(session, case)
+    report = next((d for d in docs if d.kind == "meldeskjema"), None)
+    investigation = next((d for d in reversed(docs) if d.kind == "undersokelse"), None)
+    inv = investigation.data if investigation else {}
+    plan_final = any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs)
+    no_plan_needed = inv.get("conclusion", {}).get("plan_needed") is False and (
+        investigation is not None and investigation.status == FINAL
+    )
+    intervened = bool(inv.get("interventions")) or bool(report and report.data.get("intervention"))
+    return [
+        ("Følge med", bool(inv.get("watch")), "Undersøkelsen: hvordan skolen følger med"),
+        ("Gripe inn", intervened, "Meldeskjema og undersøkelsen: inngripen"),
+        ("Melde fra", report is not None, "Meldeskjema"),
+        (
+            "Undersøke",
+            investigation is not None and investigation.status == FINAL,
+            "Undersøkelsen (grunnlag for dokumentasjonsplikten)",
+        ),
+        ("Sette inn tiltak", plan_final or no_plan_needed, "Aktivitetsplan og evalueringer"),
+    ]
+
+
+def latest_final(docs: list[CaseDocument], kind: str) -> CaseDocument | None:
+    finals = [d for d in docs if d.kind == kind and d.status == FINAL]
+    return finals[-1] if finals else None

@@ -1,0 +1,213 @@
+"""The steps after the report: investigation, plan versions, evaluations.
+
+Each step starts a draft pre-filled from what the case already knows, and finalising it
+moves the case on: an investigation that shows the pupil is not safe starts the plan
+clock; an evaluation either closes the plan or starts the next version from itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.archive import Archive
+from trygg.cases.documents import current, documents_of, finalise, new_document
+from trygg.cases.events import record_event
+from trygg.cases.leadership import close_case
+from trygg.errors import DomainError
+from trygg.models import Case, CaseDocument, User
+from trygg.models.cases import CLOSED
+from trygg.models.documents import DRAFT, FINAL
+
+KEEP_DECISIONS = ("fortsette", "justere", "ny")
+MEASURE_FIELDS = (
+    ("description", "ny beskrivelse"),
+    ("level", "nytt nivå"),
+    ("by", "ny ansvarlig"),
+    ("start", "ny startdato"),
+    ("frequency", "ny hyppighet"),
+    ("end", "ny sluttdato"),
+    ("evaluate_on", "ny evalueringsdato"),
+)
+PLAN_FIELDS = (
+    ("problem", "Problemet tiltakene skal løse er endret"),
+    ("background", "Bakgrunnen er endret"),
+    ("pupil_voice", "Elevens stemme er endret"),
+    ("best_interest", "Vurderingen av elevens beste er endret"),
+    ("guardian_views", "Foresattes syn er endret"),
+    ("responsible", "Ny ansvarlig leder"),
+)
+
+
+def _ensure_open(case: Case) -> None:
+    if case.status == CLOSED:
+        raise DomainError("Saken er avsluttet. Åpne den igjen for å arbeide videre.")
+
+
+def start_document(
+    session: Session, case: Case, kind: str, user: User, now: dt.datetime
+) -> CaseDocument:
+    """The open draft of this kind, or a new one pre-filled from the latest final one."""
+    _ensure_open(case)
+    latest = current(session, case, kind)
+    if latest is not None and latest.status == DRAFT:
+        return latest
+    if kind == "undersokelse":
+        data = copy.deepcopy(latest.data) if latest else {"started_at": now, "conversations": []}
+    elif kind == "aktivitetsplan":
+        data = copy.deepcopy(latest.data) if latest else _first_plan(session, case, user, now)
+        data["created"] = now.date()
+    else:
+        raise DomainError("Denne dokumenttypen startes ikke her.")
+    doc = new_document(session, case, kind, user, now, data)
+    if kind == "aktivitetsplan" and latest is not None:
+        doc.parent_id = latest.id
+        record_event(session, case, "plan_version_started", user.id, now, number=doc.number)
+    return doc
+
+
+def _first_plan(session: Session, case: Case, user: User, now: dt.datetime) -> dict[str, Any]:
+    data: dict[str, Any] = {"created": now.date(), "measures": []}
+    investigation = current(session, case, "undersokelse")
+    if investigation is not None:
+        # The plan builds on the investigation (inspectors look for the link).
+        data["background"] = investigation.data.get("analysis", "")
+        data["best_interest"] = investigation.data.get("best_interest", "")
+        data["pupil_voice"] = investigation.data.get("pupil_voice", "")
+    if case.handler_id is not None:
+        data["responsible"] = f"u{case.handler_id}"
+    return data
+
+
+def final_plan(session: Session, case: Case) -> CaseDocument | None:
+    plans = [d for d in documents_of(session, case, "aktivitetsplan") if d.status == FINAL]
+    return plans[-1] if plans else None
+
+
+def start_evaluation(session: Session, case: Case, user: User, now: dt.datetime) -> CaseDocument:
+    _ensure_open(case)
+    latest = current(session, case, "evaluering")
+    if latest is not None and latest.status == DRAFT:
+        return latest
+    plan = final_plan(session, case)
+    if plan is None:
+        raise DomainError("Det finnes ingen ferdigstilt aktivitetsplan å evaluere.")
+    measures = plan.data.get("measures", [])
+    planned = min((m.get("evaluate_on", "") for m in measures), default="") or None
+    data = {
+        "plan_version": plan.number,
+        "date": now.date(),
+        "planned_date": planned,
+        "participants": [],
+        "measures": [
+            {"measure": n, "description": m.get("description", ""), "by": m.get("by", "")}
+            for n, m in enumerate(measures, start=1)
+        ],
+    }
+    doc = new_document(session, case, "evaluering", user, now, data)
+    doc.parent_id = plan.id
+    return doc
+
+
+def plan_changes(previous: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """A readable summary of what a new plan version changed: "Tiltak 2: ny ansvarlig"."""
+    changes = [text for key, text in PLAN_FIELDS if previous.get(key) != new.get(key)]
+    old_measures, new_measures = previous.get("measures", []), new.get("measures", [])
+    for number in range(1, max(len(old_measures), len(new_measures)) + 1):
+        if number > len(old_measures):
+            changes.append(f"Tiltak {number}: nytt tiltak")
+            continue
+        if number > len(new_measures):
+            changes.append(f"Tiltak {number}: fjernet")
+            continue
+        old, now_ = old_measures[number - 1], new_measures[number - 1]
+        what = [text for key, text in MEASURE_FIELDS if old.get(key) != now_.get(key)]
+        if what:
+            changes.append(f"Tiltak {number}: {', '.join(what)}")
+    return changes or ["Ingen endringer i innholdet"]
+
+
+def finalise_step(
+    session: Session,
+    archive: Archive,
+    case: Case,
+    doc: CaseDocument,
+    user: User,
+    by: audit.Actor,
+    now: dt.datetime,
+) -> CaseDocument | None:
+    """Finalise and move the case on. Returns a new plan draft when the evaluation asks
+    for one, so the user can continue there."""
+    _ensure_open(case)
+    if doc.kind == "aktivitetsplan":
+        parent = session.get(CaseDocument, doc.parent_id) if doc.parent_id else None
+        if parent is not None and parent.kind == "aktivitetsplan":
+            doc.change_summary = plan_changes(parent.data, doc.data)
+    finalise(session, archive, case, doc, user, now)
+    audit.record(
+        session,
+        by,
+        "document.finalised",
+        "case_document",
+        str(doc.id),
+        {"case": case.id, "kind": doc.kind, "number": doc.number},
+        now=now,
+    )
+    if doc.kind == "undersokelse":
+        conclusion = doc.data.get("conclusion", {})
+        if conclusion.get("pupil_safe") is False and case.unsafe_since is None:
+            case.unsafe_since = now.date()
+    if doc.kind != "evaluering":
+        return None
+    step = doc.data.get("next", {})
+    if step.get("action") == "avslutte":
+        close_case(session, case, dt.date.fromisoformat(step["follow_up_on"]), user, by, now)
+        return None
+    if step.get("action") == "ny_versjon":
+        return _plan_from_evaluation(session, case, doc, user, now)
+    return None
+
+
+def _plan_from_evaluation(
+    session: Session, case: Case, evaluation: CaseDocument, user: User, now: dt.datetime
+) -> CaseDocument:
+    plan = final_plan(session, case)
+    assert plan is not None  # an evaluation always belongs to a final plan
+    data = copy.deepcopy(plan.data)
+    decisions = {m.get("measure"): m.get("decision") for m in evaluation.data.get("measures", [])}
+    next_date = evaluation.data.get("next", {}).get("evaluate_on")
+    kept = []
+    for number, measure in enumerate(data.get("measures", []), start=1):
+        if decisions.get(number) in KEEP_DECISIONS:
+            if next_date:
+                measure["evaluate_on"] = next_date
+            kept.append(measure)
+    data["measures"] = kept
+    data["created"] = now.date()
+    doc = new_document(session, case, "aktivitetsplan", user, now, data)
+    doc.parent_id = plan.id
+    record_event(session, case, "plan_version_started", user.id, now, number=doc.number)
+    return doc
+
+
+def pending_evaluation_dates(session: Session, case: Case) -> tuple[dt.date, ...]:
+    """When the current plan is next to be evaluated, if it has not been."""
+    plan = final_plan(session, case)
+    if plan is None or case.status == CLOSED:
+        return ()
+    evaluations = [
+        d
+        for d in documents_of(session, case, "evaluering")
+        if d.status == FINAL and d.parent_id == plan.id
+    ]
+    if evaluations:
+        step = evaluations[-1].data.get("next", {})
+        if step.get("action") == "ny_evaluering" and step.get("evaluate_on"):
+            return (dt.date.fromisoformat(step["evaluate_on"]),)
+        return ()
+    dates = {m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")}
+    return tuple(sorted(dt.date.fromisoformat(d) for d in dates))[:1]
