@@ -8,7 +8,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from trygg.archive import Archive
+from trygg.config import Settings
 from trygg.demo import demo_accounts, seed_demo
+from trygg.demo_cases import seed_demo_cases
+from views.case_loading import oslo_now
 from views.extensions import db
 
 
@@ -33,6 +37,13 @@ def register(app: Flask) -> None:
         created = seed_demo(db.session, current_app.extensions["trygg.passwords"], password)
         db.session.commit()
         click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")
+        settings: Settings = current_app.extensions["trygg.settings"]
+        cases = seed_demo_cases(
+            db.session, Archive(settings.output_dir / "archive"), oslo_now().date()
+        )
+        db.session.commit()
+        if cases:
+            click.echo(f"Demosaker: {cases} saker på Nordpolen skole.")
         click.echo("Demobrukere (samme passord for alle):")
         for account in demo_accounts():
             click.echo(f"  {account.email:42} {account.role:14} {account.school or 'Oslo kommune'}")

@@ -1,0 +1,44 @@
+"""The demo cases show Trygg at work: three stages, real documents, deadlines that are
+current whatever day `make run` is started."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.case_steps import archive_for, user
+from trygg.cases.overview import CaseFilter, deadlines_of, list_cases, stage_of
+from trygg.demo_cases import seed_demo_cases
+from trygg.models import ArchivedFile, Case
+from trygg.principal import Principal
+
+TODAY = dt.date(2026, 11, 23)  # a Monday
+
+
+def test_three_cases_at_three_stages_and_idempotent(
+    session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    assert seed_demo_cases(session, archive_for(tmp_path), TODAY) == 3
+    session.commit()
+    assert seed_demo_cases(session, archive_for(tmp_path), TODAY) == 0
+    cases = {c.pupil_name: c for c in session.execute(select(Case)).scalars()}
+    stages = {name: stage_of(session, case) for name, case in cases.items()}
+    assert stages == {
+        "Sara Nilsen": "reported",
+        "Leo Johansen": "investigating",
+        "Nora Haugen": "running",
+    }
+    due = {d.code: (d.due, d.state) for d in deadlines_of(session, cases["Nora Haugen"], TODAY)}
+    assert due == {"evaluation": (TODAY + dt.timedelta(days=2), "soon")}
+    # Every finalised document is in the archive: 3 reports, 1 investigation, 1 plan.
+    assert session.execute(select(func.count(ArchivedFile.id))).scalar_one() == 5
+    rektor = Principal.of(user(session, demo["ledelse"]))
+    assert list_cases(session, rektor, TODAY, CaseFilter()).total == 3
+    handler = Principal.of(user(session, demo["kontaktlaerer"]))
+    assert {r.pupil_name for r in list_cases(session, handler, TODAY, CaseFilter()).rows} == {
+        "Leo Johansen",
+        "Nora Haugen",
+    }
