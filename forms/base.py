@@ -6,7 +6,9 @@ import re
 import unicodedata
 from typing import Any
 
+from flask import g, has_request_context, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 # Characters XML (and so Word) cannot hold, and lone surrogates; see tech-notes §1.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -19,7 +21,24 @@ def clean_text(value: Any) -> Any:
     return unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", value)).strip()
 
 
+def restored_formdata() -> MultiDict[str, str] | None:
+    """What the user had typed when their session ran out, if this page has it."""
+    if not has_request_context() or request.method != "GET":
+        return None
+    fields = g.get("restored_form")
+    if not fields:
+        return None
+    return MultiDict([(key, value) for key, values in fields.items() for value in values])
+
+
 class BaseForm(FlaskForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # After a session timeout the form comes back with the text typed before it.
+        restored = restored_formdata() if not args and "formdata" not in kwargs else None
+        if restored is not None:
+            kwargs["formdata"] = restored
+        super().__init__(*args, **kwargs)
+
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = list(unbound_field.kwargs.get("filters", []))

@@ -13,7 +13,7 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
-from trygg import audit
+from trygg import audit, form_drafts
 from trygg.authentication import SessionState, resume
 from trygg.config import Settings
 from trygg.errors import DomainError
@@ -89,16 +89,50 @@ def _gate() -> Any:
         return None
     state = _load_principal()
     if g.principal is None:
+        kept = _keep_posted_form()
         session.pop("token", None)
         if state is SessionState.EXPIRED:
             flash(gettext("Du ble logget ut fordi du ikke hadde vært aktiv på en stund."), "info")
-        nxt = request.full_path if request.method == "GET" else None
+        if kept:
+            flash(
+                gettext(
+                    "Det du skrev er tatt vare på. Logg inn igjen, så kommer du tilbake til "
+                    "skjemaet med teksten din."
+                ),
+                "info",
+            )
+        nxt = request.full_path if request.method == "GET" else (request.path if kept else None)
         return redirect(url_for("auth.login", next=nxt.rstrip("?") if nxt else None))
     view = current_app.view_functions.get(endpoint or "")
     rule = getattr(view, "required_rule", None)
     if rule is None or not rule(g.principal):
         abort(403)
+    if request.method == "GET":
+        _restore_kept_form()
     return None
+
+
+def _keep_posted_form() -> bool:
+    """A form posted after the session ran out is kept for the same user (never lost)."""
+    token = session.get("token")
+    if request.method != "POST" or not isinstance(token, str) or not request.form:
+        return False
+    fields = {key: request.form.getlist(key) for key in request.form}
+    kept = form_drafts.keep(db.session, token, request.path, fields, utcnow())
+    db.session.commit()
+    return kept
+
+
+def _restore_kept_form() -> None:
+    fields = form_drafts.take(db.session, g.principal.id, request.path, utcnow())
+    if fields is None:
+        return
+    db.session.commit()
+    g.restored_form = fields
+    flash(
+        gettext("Teksten du skrev før du ble logget ut, er satt inn igjen. Se over og lagre."),
+        "info",
+    )
 
 
 def install_gate(app: Flask) -> None:
