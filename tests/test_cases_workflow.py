@@ -317,3 +317,18 @@ def test_a_name_in_a_municipal_template_blocks_archiving(
     session.rollback()
     assert session.execute(select(func.count(Case.id))).scalar_one() == 0
     assert session.execute(select(func.count(ArchivedFile.id))).scalar_one() == 0
+
+
+def test_a_closed_case_cannot_be_reopened_beside_a_newer_open_one(
+    session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    from trygg.cases.leadership import close_case, reopen_case
+
+    first, _ = file(session, tmp_path, demo["ansatt"])
+    rektor = user(session, demo["ledelse"])
+    close_case(session, first, NOW.date(), rektor, BY, NOW)
+    session.commit()
+    second, _ = file(session, tmp_path, demo["ansatt"])
+    assert second.id != first.id
+    with pytest.raises(DomainError, match=second.reference):
+        reopen_case(session, first, rektor, BY, NOW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg import audit
@@ -113,6 +114,20 @@ def reopen_case(
 ) -> None:
     if case.status == OPEN:
         raise DomainError("Saken er allerede åpen.")
+    other = session.execute(
+        select(Case.reference).where(
+            Case.school_id == case.school_id,
+            Case.pupil_key == case.pupil_key,
+            Case.status == OPEN,
+            Case.id != case.id,
+        )
+    ).scalar()
+    if other is not None:
+        # One open case per pupil: new reports already joined the other one.
+        raise DomainError(
+            "Eleven har allerede en åpen sak (%(reference)s). Arbeid videre i den.",
+            reference=other,
+        )
     case.status = OPEN
     case.closed_at = None
     record_event(session, case, "case_reopened", user.id, now)
