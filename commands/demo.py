@@ -9,10 +9,10 @@ import click
 from flask import Flask, current_app
 
 from trygg.archive import Archive
+from trygg.clock import oslo_now
 from trygg.config import Settings
 from trygg.demo import demo_accounts, seed_demo
 from trygg.demo_cases import seed_demo_cases
-from views.case_loading import oslo_now
 from views.extensions import db
 
 

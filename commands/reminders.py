@@ -6,9 +6,9 @@ import click
 from flask import Flask, current_app
 
 from trygg.cases import reminders
+from trygg.clock import oslo_now
 from trygg.config import Settings
 from trygg.models import utcnow
-from views.case_loading import oslo_now
 from views.extensions import db
 
 

@@ -332,3 +332,26 @@ def test_a_closed_case_cannot_be_reopened_beside_a_newer_open_one(
     assert second.id != first.id
     with pytest.raises(DomainError, match=second.reference):
         reopen_case(session, first, rektor, BY, NOW)
+
+
+def test_two_staff_with_the_same_name_must_be_picked_from_the_list(
+    session: Session, demo: dict[str, str], tmp_path: Path, app: object
+) -> None:
+    from trygg.cases.actors import find_staff
+    from trygg.models import User
+
+    per = user(session, demo["kontaktlaerer"])
+    session.add(
+        User(
+            email="per.olsen2@demo.trygg.no",
+            name="Per Olsen",
+            role_code="ansatt",
+            municipality_id=per.municipality_id,
+            school_id=per.school_id,
+        )
+    )
+    session.commit()
+    assert per.school_id is not None
+    with pytest.raises(DomainError, match="Flere ansatte"):
+        find_staff(session, per.school_id, "per olsen", "by")
+    assert find_staff(session, per.school_id, f"u{per.id}", "by").id == per.id

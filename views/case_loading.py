@@ -10,6 +10,7 @@ from flask import abort
 
 from trygg.archive import Archive
 from trygg.cases.access import load_case
+from trygg.clock import oslo_now
 from trygg.errors import NotFound
 from trygg.models import Case, User, utcnow
 from views.access import current_user, settings
@@ -40,9 +41,3 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     # Deadlines are school dates in Norway, not UTC dates.
     return oslo_now().date()
-
-
-def oslo_now() -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Europe/Oslo")).replace(tzinfo=None)

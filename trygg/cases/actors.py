@@ -160,13 +160,21 @@ def find_staff(session: Session, school_id: int, reference: str, field: str) -> 
     if text.startswith("u") and text[1:].isdigit():
         user = session.get(User, int(text[1:]))
     elif text:
-        user = session.execute(
+        matches = session.execute(
             select(User).where(
                 User.school_id == school_id,
                 User.active.is_(True),
                 func.lower(User.name) == text.lower(),
             )
-        ).scalar_one_or_none()
+        ).scalars()
+        found = list(matches)
+        if len(found) > 1:
+            raise DomainError(
+                "Flere ansatte ved skolen heter «%(text)s». Velg riktig person fra listen.",
+                field=field,
+                text=text,
+            )
+        user = found[0] if found else None
     if user is None or user.school_id != school_id or not user.active:
         if not text:
             raise DomainError("Velg en ansatt.", field=field)

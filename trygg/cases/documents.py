@@ -18,6 +18,7 @@ from trygg.anonymise import UnreadableDocument, scan_docx
 from trygg.archive import Archive
 from trygg.cases.actors import actor_inputs, anonymiser_actor, staff_reference
 from trygg.cases.events import record_event
+from trygg.clock import oslo_time
 from trygg.documents import InvalidInput, RenderedDocument, render_document, validate_input
 from trygg.documents.filenames import document_filename
 from trygg.errors import DomainError
@@ -88,7 +89,7 @@ def case_header(case: Case) -> dict[str, Any]:
         },
         "case": {
             "reference": case.reference,
-            "opened": case.opened_at.date().isoformat(),
+            "opened": oslo_time(case.opened_at).date().isoformat(),
             "rektor_informed": informed.strftime("%Y-%m-%dT%H:%M") if informed else None,
             "raised_with_rektor_by_home": jsonable(case.raised_with_rektor_by_home),
         },

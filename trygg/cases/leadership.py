@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.cases.actors import find_staff, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
+from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, User
 from trygg.models.cases import CLOSED, OPEN
@@ -28,7 +29,8 @@ def receive(
     session: Session, case: Case, receipt: Receipt, user: User, by: audit.Actor, now: dt.datetime
 ) -> None:
     """Record when the rektor personally learned of the case (§ 12-6 counts from it)."""
-    if receipt.rektor_informed_at > now + dt.timedelta(minutes=5):
+    # Typed times are Oslo wall-clock times; `now` is UTC.
+    if receipt.rektor_informed_at > oslo_time(now) + dt.timedelta(minutes=5):
         raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="rektor_informed_at")
     if receipt.rektor_informed_at < case.opened_at - dt.timedelta(days=366):
         raise DomainError("Tidspunktet er for langt tilbake i tid.", field="rektor_informed_at")
@@ -80,7 +82,7 @@ def record_owner_report(
     """The rektor reported the case to the school owner (§ 12-4 serious, § 12-5)."""
     if not recipient.strip():
         raise DomainError("Skriv hvem hos skoleeier saken ble meldt til.", field="recipient")
-    if reported_at > now + dt.timedelta(minutes=5):
+    if reported_at > oslo_time(now) + dt.timedelta(minutes=5):
         raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="reported_at")
     case.owner_reported_at = reported_at
     case.owner_reported_to = recipient.strip()
@@ -100,7 +102,7 @@ def close_case(
 ) -> None:
     if case.status == CLOSED:
         raise DomainError("Saken er allerede avsluttet.")
-    if follow_up_on < now.date():
+    if follow_up_on < oslo_time(now).date():
         raise DomainError("Oppfølgingsdatoen kan ikke være passert.", field="follow_up_on")
     case.status = CLOSED
     case.closed_at = now

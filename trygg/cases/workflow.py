@@ -18,6 +18,7 @@ from trygg.archive import Archive
 from trygg.cases.documents import current, documents_of, finalise, new_document
 from trygg.cases.events import record_event
 from trygg.cases.leadership import close_case
+from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
@@ -57,10 +58,14 @@ def start_document(
     if latest is not None and latest.status == DRAFT:
         return latest
     if kind == "undersokelse":
-        data = copy.deepcopy(latest.data) if latest else {"started_at": now, "conversations": []}
+        data = (
+            copy.deepcopy(latest.data)
+            if latest
+            else {"started_at": oslo_time(now), "conversations": []}
+        )
     elif kind == "aktivitetsplan":
         data = copy.deepcopy(latest.data) if latest else _first_plan(session, case, user, now)
-        data["created"] = now.date()
+        data["created"] = oslo_time(now).date()
     else:
         raise DomainError("Denne dokumenttypen startes ikke her.")
     doc = new_document(session, case, kind, user, now, data)
@@ -71,7 +76,7 @@ def start_document(
 
 
 def _first_plan(session: Session, case: Case, user: User, now: dt.datetime) -> dict[str, Any]:
-    data: dict[str, Any] = {"created": now.date(), "measures": []}
+    data: dict[str, Any] = {"created": oslo_time(now).date(), "measures": []}
     investigation = current(session, case, "undersokelse")
     if investigation is not None:
         # The plan builds on the investigation (inspectors look for the link).
@@ -100,7 +105,7 @@ def start_evaluation(session: Session, case: Case, user: User, now: dt.datetime)
     planned = min((m.get("evaluate_on", "") for m in measures), default="") or None
     data = {
         "plan_version": plan.number,
-        "date": now.date(),
+        "date": oslo_time(now).date(),
         "planned_date": planned,
         "participants": [],
         "measures": [
@@ -160,7 +165,7 @@ def finalise_step(
     if doc.kind == "undersokelse":
         conclusion = doc.data.get("conclusion", {})
         if conclusion.get("pupil_safe") is False and case.unsafe_since is None:
-            case.unsafe_since = now.date()
+            case.unsafe_since = oslo_time(now).date()
     if doc.kind != "evaluering":
         return None
     step = doc.data.get("next", {})
@@ -187,7 +192,7 @@ def _plan_from_evaluation(
                 measure["evaluate_on"] = next_date
             kept.append(measure)
     data["measures"] = kept
-    data["created"] = now.date()
+    data["created"] = oslo_time(now).date()
     doc = new_document(session, case, "aktivitetsplan", user, now, data)
     doc.parent_id = plan.id
     record_event(session, case, "plan_version_started", user.id, now, number=doc.number)
