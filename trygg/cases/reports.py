@@ -18,6 +18,7 @@ from trygg.archive import Archive
 from trygg.cases.actors import PersonInput, add_person, find_staff, staff_actor
 from trygg.cases.documents import finalise, new_document
 from trygg.cases.events import leaders_to_alert, notify, record_event
+from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, School, User
 from trygg.models.cases import OPEN
@@ -71,14 +72,15 @@ def _open_case(session: Session, school: School, report: NewReport, now: dt.date
     session.add(case)
     session.flush()
     # The id makes the reference unique without a counter table to lock.
-    case.reference = f"{now.year}/{case.id:04d}"
+    case.reference = f"{oslo_time(now).year}/{case.id:04d}"
     return case
 
 
 def _section(report: NewReport, reporter_key: str, now: dt.datetime) -> dict[str, object]:
     section: dict[str, object] = {
         "reporter": reporter_key,
-        "reported_at": now,
+        # Documents show Norway's wall clock; `now` is the system's UTC.
+        "reported_at": oslo_time(now),
         "happened_at": report.happened_at,
         "arena": report.arena,
         "arena_detail": report.arena_detail or None,
@@ -122,18 +124,21 @@ def file_report(
                 field="suspected_name",
             )
         staff_actor(session, case, suspect, suspected=True)
-    for person in report.others:
-        if person.name.strip():
-            add_person(session, case, person)
+    # Kept on the event so the reporter's receipt can list exactly the pupils they named.
+    mentioned = [
+        add_person(session, case, person).key for person in report.others if person.name.strip()
+    ]
     # Never cleared by a later report: the routing must not depend on later edits.
     case.staff_suspected = case.staff_suspected or report.staff_suspected
     case.leadership_suspected = case.leadership_suspected or report.leadership_suspected
     if report.pupil_said_so and case.unsafe_since is None:
-        case.unsafe_since = now.date()
+        case.unsafe_since = oslo_time(now).date()
     doc = new_document(
         session, case, "meldeskjema", reporter, now, _section(report, reporter_key, now)
     )
-    record_event(session, case, "report_filed", reporter.id, now, number=doc.number)
+    record_event(
+        session, case, "report_filed", reporter.id, now, number=doc.number, others=mentioned
+    )
     finalise(session, archive, case, doc, reporter, now)
     code = "section_12_5" if case.staff_suspected else "new_report"
     notify(session, leaders_to_alert(session, case), case, code, f"report:{doc.id}", now)

@@ -1,0 +1,230 @@
+"""The meldeskjema: what a staff member tells the rektor, on a phone, in a minute or two.
+
+Choice values are the document engine's vocabulary (`trygg.documents.inputs`); the
+labels are what the reporter reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from forms.base import BaseForm
+
+ACCOUNT_MAX = 10_000
+TEXT_MAX = 3_000
+NAME_MAX = 200
+CLASS_MAX = 40  # the column holding the pupil's class
+# Far above any real report; below it FieldList never drops a row someone typed.
+MAX_OTHER_PUPILS = 40
+BLANK_ROWS = 2
+
+ARENAS = {
+    "klasserom": _("Klasserom / undervisning"),
+    "friminutt": _("Friminutt"),
+    "sfo_aks": _("SFO/AKS"),
+    "skoleveien": _("Skoleveien"),
+    "digitalt": _("Digitalt"),
+    "annet": _("Annet"),
+}
+VIOLATION_KINDS = {
+    "mobbing": _("Mobbing"),
+    "utestenging": _("Utestenging"),
+    "uthenging": _("Uthenging"),
+    "rasisme": _("Rasisme"),
+    "seksuell trakassering": _("Seksuell trakassering"),
+    "andre hatefulle ytringer": _("Andre hatefulle ytringer"),
+    "vold": _("Vold"),
+    "digital krenkelse": _("Digital krenkelse"),
+    "annet": _("Annet"),
+}
+PUPIL_ROLES = {
+    "utøvende": _("Utøvende (den som krenker)"),
+    "medelev": _("Medelev"),
+    "vitne": _("Vitne"),
+}
+YES_NO = {"ja": _("Ja"), "nei": _("Nei")}
+
+
+def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _length(limit: int) -> Length:
+    return Length(max=limit, message=_("Kan være høyst %(max)d tegn. Nå er det %(length)d tegn."))
+
+
+def _datetime(label: Any, description: Any = None) -> DateTimeLocalField:
+    return DateTimeLocalField(
+        label,
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        invalid_value_message=_("Skriv dato og klokkeslett, for eksempel 14.09.2026 12:40."),
+        description=description,
+    )
+
+
+def _yes_no(label: Any, message: Any, default: str | None = None) -> RadioField:
+    # validate_choice is off so the Norwegian message below is the only one shown.
+    return RadioField(
+        label,
+        choices=_choices(YES_NO),
+        default=default,
+        validate_choice=False,
+        validators=[InputRequired(message), AnyOf(["ja", "nei"], message=message)],
+    )
+
+
+class _CleanedForm(Form):
+    """A sub-form (no CSRF of its own) that cleans text like BaseForm does."""
+
+    class Meta:
+        bind_field = BaseForm.Meta.bind_field
+
+
+class OtherPupilForm(_CleanedForm):
+    name = StringField(_("Navn"), validators=[_length(NAME_MAX)])
+    role = SelectField(
+        _("Rolle"),
+        choices=[SelectChoice("", _("Velg rolle")), *_choices(PUPIL_ROLES)],
+        validate_choice=False,
+    )
+    aliases = StringField(
+        _("Kallenavn (valgfritt)"),
+        validators=[_length(NAME_MAX)],
+        description=_("Skill med komma, for eksempel «Jonte, JB»."),
+    )
+
+    def validate_role(self, field: SelectField) -> None:
+        if not (self.name.data or "").strip():
+            return
+        if field.data not in PUPIL_ROLES:
+            raise ValidationError(_("Velg rollen til eleven."))
+
+    def validate_name(self, field: StringField) -> None:
+        if not field.data and (self.aliases.data or "").strip():
+            raise ValidationError(_("Skriv navnet til eleven med kallenavnet."))
+
+    def alias_list(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in (self.aliases.data or "").split(",") if a.strip())
+
+
+class ReportForm(BaseForm):
+    pupil_name = StringField(
+        _("Elevens navn"),
+        validators=[DataRequired(_("Skriv navnet på eleven.")), _length(NAME_MAX)],
+        render_kw={"autocomplete": "off"},
+    )
+    pupil_class = StringField(
+        _("Klasse"),
+        validators=[DataRequired(_("Skriv klassen til eleven.")), _length(CLASS_MAX)],
+        description=_("For eksempel 6B."),
+        render_kw={"autocomplete": "off"},
+    )
+    happened_at = _datetime(
+        _("Når skjedde det? (valgfritt)"),
+        _("Når det skjedde, eller når du fikk vite om det."),
+    )
+    arena = RadioField(
+        _("Hvor skjedde det?"),
+        choices=_choices(ARENAS),
+        validate_choice=False,
+        validators=[
+            InputRequired(_("Velg hvor det skjedde.")),
+            AnyOf(list(ARENAS), message=_("Velg hvor det skjedde.")),
+        ],
+    )
+    arena_detail = StringField(
+        _("Nærmere sted (valgfritt)"),
+        validators=[_length(NAME_MAX)],
+        description=_("For eksempel «ved sykkelstativet» eller «Snapchat»."),
+    )
+    pupil_said_so = _yes_no(_("Sa eleven det selv?"), _("Svar ja eller nei: sa eleven det selv?"))
+    account = TextAreaField(
+        _("Hva så du, eller hva ble du fortalt?"),
+        validators=[
+            DataRequired(_("Skriv hva du så eller hva du ble fortalt.")),
+            _length(ACCOUNT_MAX),
+        ],
+        description=_(
+            "Skriv konkret hva som skjedde. Skriv elevens egne ord i anførselstegn. "
+            "Skriv navn som vanlig: andre elever får en betegnelse (Elev A, Elev B) "
+            "i dokumentet."
+        ),
+        render_kw={"rows": 7},
+    )
+    intervention = TextAreaField(
+        _("Grep du inn? Hva gjorde du? (valgfritt)"),
+        validators=[_length(TEXT_MAX)],
+        render_kw={"rows": 3},
+    )
+    kinds = SelectMultipleField(
+        _("Hva slags krenkelse?"),
+        choices=_choices(VIOLATION_KINDS),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_("Kryss av for alt som passer."),
+    )
+    others = FieldList(
+        FormField(OtherPupilForm),
+        min_entries=BLANK_ROWS,
+        max_entries=MAX_OTHER_PUPILS,
+    )
+    staff_suspected = _yes_no(
+        _("Mistenkes en ansatt ved skolen for å krenke eleven?"),
+        _("Svar ja eller nei: mistenkes en ansatt?"),
+        default="nei",
+    )
+    leadership_suspected = _yes_no(
+        _("Er den ansatte i skoleledelsen?"),
+        _("Svar ja eller nei: er den ansatte i skoleledelsen?"),
+        default="nei",
+    )
+    suspected_name = StringField(
+        _("Navnet på den ansatte (valgfritt)"),
+        validators=[_length(NAME_MAX)],
+        description=_("Du kan la feltet stå tomt. Rektor eller skoleeier følger opp uansett."),
+        render_kw={"list": "report-staff", "autocomplete": "off"},
+    )
+    guardians_informed_at = _datetime(
+        _("Når ble foresatte informert? (valgfritt)"),
+        _("La stå tomt hvis foresatte ikke er informert ennå."),
+    )
+
+    def validate_kinds(self, field: SelectMultipleField) -> None:
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError(_("Kryss av for minst én type krenkelse."))
+        if any(kind not in VIOLATION_KINDS for kind in chosen):
+            raise ValidationError(_("Velg bare blant typene i listen."))
+
+    def validate_leadership_suspected(self, field: RadioField) -> None:
+        if field.data == "ja" and self.staff_suspected.data != "ja":
+            raise ValidationError(
+                _(
+                    "Når den ansatte er i skoleledelsen, må du også svare ja på "
+                    "«Mistenkes en ansatt ved skolen for å krenke eleven?»."
+                )
+            )
+
+    def validate_suspected_name(self, field: StringField) -> None:
+        if field.data and self.staff_suspected.data != "ja":
+            raise ValidationError(
+                _("Skriv bare navnet på en ansatt når du har svart ja på at en ansatt mistenkes.")
+            )
