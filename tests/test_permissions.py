@@ -12,7 +12,11 @@ from trygg.permissions import (
     can_administer,
     can_edit_case,
     can_file_report,
+    can_manage_case,
+    can_manage_school,
     can_manage_user,
+    can_report_to_owner,
+    can_see_cases,
     can_view_audit_trail,
     can_view_case,
 )
@@ -125,3 +129,39 @@ def test_user_management_scope() -> None:
     assert not can_manage_user(RECTOR, NORDPOLEN, OSLO)
     assert "skoleeier" in assignable_roles(ADMIN)
     assert "skoleeier" not in assignable_roles(SCHOOL_ADMIN)
+
+
+def test_school_settings_scope() -> None:
+    # The municipality admin sets templates and days off for every school and for the
+    # municipality as a whole; a school admin only for their own school.
+    assert can_manage_school(ADMIN, NORDPOLEN, OSLO)
+    assert can_manage_school(ADMIN, VESTRE_AKER, OSLO)
+    assert can_manage_school(ADMIN, None, OSLO)
+    assert not can_manage_school(ADMIN, NORDPOLEN, BERGEN)
+    assert not can_manage_school(ADMIN, None, BERGEN)
+    assert can_manage_school(SCHOOL_ADMIN, NORDPOLEN, OSLO)
+    assert not can_manage_school(SCHOOL_ADMIN, VESTRE_AKER, OSLO)
+    assert not can_manage_school(SCHOOL_ADMIN, None, OSLO)
+    assert not can_manage_school(SCHOOL_ADMIN, NORDPOLEN, BERGEN)
+    assert not can_manage_school(RECTOR, NORDPOLEN, OSLO)
+    assert not can_manage_school(OWNER, None, OSLO)
+
+
+def test_case_pages_are_for_leadership_handlers_with_a_school_and_the_school_owner() -> None:
+    assert can_see_cases(RECTOR) and can_see_cases(HANDLER) and can_see_cases(OWNER)
+    assert not can_see_cases(REPORTER)
+    assert not can_see_cases(ADMIN) and not can_see_cases(SCHOOL_ADMIN)
+    # A teacher or leader without a school has no school's cases to list.
+    assert not can_see_cases(person(11, "kontaktlaerer", school_id=None))
+    assert not can_see_cases(person(12, "ledelse", school_id=None))
+
+
+def test_leadership_actions_need_the_case_and_a_leading_role() -> None:
+    assert can_manage_case(RECTOR, CASE) and can_report_to_owner(RECTOR, CASE)
+    assert not can_manage_case(HANDLER, CASE) and not can_report_to_owner(HANDLER, CASE)
+    assert not can_manage_case(OTHER_RECTOR, CASE)
+    routed = replace(CASE, routed_to_school_owner=True, leadership_suspected=True)
+    # The owner steps in for the leadership, but does not report the case to itself.
+    assert can_manage_case(OWNER, routed) and not can_report_to_owner(OWNER, routed)
+    assert not can_manage_case(RECTOR, routed) and not can_report_to_owner(RECTOR, routed)
+    assert not can_manage_case(OWNER, CASE)

@@ -50,6 +50,14 @@ def can_act_as_school_owner(user: Principal) -> bool:
     return user.role == SKOLEEIER
 
 
+def can_see_cases(user: Principal) -> bool:
+    """The case lists and case pages: the leadership and handlers of a school, and the
+    school owner (for cases routed to it). Which cases is decided per case."""
+    if user.role == SKOLEEIER:
+        return True
+    return user.role in (KONTAKTLAERER, LEDELSE) and user.school_id is not None
+
+
 def can_acknowledge_school_plan(user: Principal) -> bool:
     return user.role in SCHOOL_STAFF and user.school_id is not None
 
@@ -62,6 +70,15 @@ def can_manage_user(admin: Principal, school_id: int | None, municipality_id: in
     if admin.school_id is None:
         return True
     return school_id == admin.school_id
+
+
+def can_manage_school(admin: Principal, school_id: int | None, municipality_id: int) -> bool:
+    """School settings (Word templates, days off). `school_id` None is the municipality as
+    a whole: only a municipality admin sets what applies to every school; a school admin
+    sets only their own school's."""
+    if admin.role != ADMIN or admin.municipality_id != municipality_id:
+        return False
+    return admin.school_id is None or school_id == admin.school_id
 
 
 def assignable_roles(admin: Principal) -> tuple[str, ...]:
@@ -103,3 +120,14 @@ def can_view_case(user: Principal, case: CaseAccess) -> bool:
 
 def can_edit_case(user: Principal, case: CaseAccess) -> bool:
     return can_view_case(user, case) and user.role in (KONTAKTLAERER, LEDELSE, SKOLEEIER)
+
+
+def can_manage_case(user: Principal, case: CaseAccess) -> bool:
+    """The leadership's actions: receipt, handler, closing. The school owner takes them in
+    the cases routed to it, since the leadership may not see a § 12-5 leadership case."""
+    return can_view_case(user, case) and user.role in (LEDELSE, SKOLEEIER)
+
+
+def can_report_to_owner(user: Principal, case: CaseAccess) -> bool:
+    """Only the school's leadership reports a case to the school owner (§ 12-4, § 12-5)."""
+    return can_view_case(user, case) and user.role == LEDELSE

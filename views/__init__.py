@@ -6,11 +6,26 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from views import admin, auth, errors, home
+    from views import (
+        admin,
+        admin_calendar,
+        admin_templates,
+        auth,
+        case_documents,
+        cases,
+        errors,
+        home,
+        reports,
+    )
     from views.headers import install_headers
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_templates.bp)
+    app.register_blueprint(admin_calendar.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(case_documents.bp)
     errors.install(app)
     install_headers(app)

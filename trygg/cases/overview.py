@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from trygg.cases.access import visible_to
 from trygg.cases.documents import documents_of
 from trygg.cases.workflow import pending_evaluation_dates
+from trygg.clock import oslo_time
 from trygg.deadlines import CaseFacts, Deadline, case_deadlines, statsforvalteren_from
 from trygg.models import Case, CaseDocument, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
@@ -54,6 +55,8 @@ class CaseRow:
     opened_on: dt.date
     section_12_5: bool
     deadlines: tuple[Deadline, ...]
+    # The school owner's inbox spans the municipality, so its rows name the school.
+    school: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -78,7 +81,8 @@ def case_facts(session: Session, case: Case) -> CaseFacts:
     docs = documents_of(session, case)
     reports = [d for d in docs if d.kind == "meldeskjema"]
     return CaseFacts(
-        reported_on=(reports[0].created_at if reports else case.opened_at).date(),
+        # A school date: the UTC timestamp as the day it was in Norway.
+        reported_on=oslo_time(reports[0].created_at if reports else case.opened_at).date(),
         investigation_started=any(d.kind == "undersokelse" for d in docs),
         unsafe_since=case.unsafe_since,
         plan_finalised=any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs),
@@ -86,7 +90,9 @@ def case_facts(session: Session, case: Case) -> CaseFacts:
         raised_with_rektor_by_home=case.raised_with_rektor_by_home,
         evaluation_dates=pending_evaluation_dates(session, case),
         staff_suspected=case.staff_suspected,
-        owner_report_recorded=case.owner_reported_at is not None,
+        # A leadership case was reported straight to the school owner (§ 12-5): the
+        # report itself is the report to the owner, so no rektor must record one.
+        owner_report_recorded=case.owner_reported_at is not None or case.leadership_suspected,
         closed=case.status == CLOSED,
     )
 
@@ -120,9 +126,10 @@ def _row(session: Session, case: Case, today: dt.date) -> CaseRow:
         pupil_class=case.pupil_class,
         stage=STAGES[stage_of(session, case)],
         handler=case.handler.name if case.handler else "",
-        opened_on=case.opened_at.date(),
+        opened_on=oslo_time(case.opened_at).date(),
         section_12_5=case.staff_suspected,
         deadlines=tuple(deadlines_of(session, case, today)),
+        school=case.school.name,
     )
 
 
@@ -144,10 +151,31 @@ def list_cases(
     rows.sort(key=lambda r: (not r.overdue, -r.opened_on.toordinal(), -r.id))
     pages = max(1, math.ceil(len(rows) / PER_PAGE))
     page = min(max(1, page), pages)
-    classes = sorted(
-        set(session.execute(select(Case.pupil_class).where(visible_to(user))).scalars())
-    )
+    classes = visible_classes(session, user)
     return Page(rows[(page - 1) * PER_PAGE : page * PER_PAGE], len(rows), page, pages, classes)
+
+
+def visible_classes(session: Session, user: Principal) -> list[str]:
+    """The classes of the cases the user may see: the choices of the class filter."""
+    return sorted(set(session.execute(select(Case.pupil_class).where(visible_to(user))).scalars()))
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    open: int
+    overdue: int
+
+
+def case_counts(session: Session, user: Principal, today: dt.date) -> CaseCounts:
+    """Open and overdue cases among those the user may see, for the front page."""
+    cases = session.execute(select(Case).where(visible_to(user), Case.status == OPEN)).scalars()
+    open_cases = list(cases)
+    overdue = sum(
+        1
+        for case in open_cases
+        if any(d.state == "overdue" for d in deadlines_of(session, case, today))
+    )
+    return CaseCounts(open=len(open_cases), overdue=overdue)
 
 
 def visible_count(session: Session, user: Principal) -> int:
