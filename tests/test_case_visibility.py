@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -21,10 +22,11 @@ from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sar
 from tests.conftest import csrf_token
 from trygg.accounts import NewUser, create_user
 from trygg.cases.access import case_access, visible_to
-from trygg.cases.leadership import close_case, record_owner_report
+from trygg.cases.leadership import assign_handler, close_case, record_owner_report
 from trygg.clock import oslo_now
 from trygg.demo_cases import seed_demo_cases
-from trygg.models import Case, CaseDocument, User
+from trygg.errors import DomainError
+from trygg.models import Case, CaseDocument, Notification, User
 from trygg.organisation import ensure_municipality, ensure_school, find_school
 from trygg.permissions import can_view_case
 from trygg.principal import Principal
@@ -251,3 +253,27 @@ def test_sql_and_page_rules_agree_for_every_user_and_case(
         assert seen_by[demo[role]] == set(), role
     assert all(any(c.pupil_name in seen for seen in seen_by.values()) for c in cases)
     assert session.execute(select(CaseDocument.id)).first() is not None
+
+
+def test_no_leader_can_be_made_handler_of_a_leadership_case(
+    app: Flask, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    """A leader as handler would be told of the case by the assignment notice (§ 12-5)."""
+    _extra_people(app, session)
+    case, _ = file(
+        session,
+        tmp_path,
+        demo["ansatt"],
+        sara_report(staff_suspected=True, leadership_suspected=True, suspected_name="Hilde Moe"),
+    )
+    owner = user(session, demo["skoleeier"])
+    other_leader = user(session, "avdelingsleder@demo.trygg.no")
+    with pytest.raises(DomainError, match="skolens ledelse"):
+        assign_handler(session, case, f"u{other_leader.id}", owner, BY, NOW)
+    session.rollback()
+    leader_notices = session.execute(
+        select(Notification).where(Notification.user_id == other_leader.id)
+    ).scalars()
+    assert list(leader_notices) == []
+    teacher = user(session, demo["kontaktlaerer"])
+    assert assign_handler(session, case, f"u{teacher.id}", owner, BY, NOW) is teacher

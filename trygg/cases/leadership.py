@@ -53,6 +53,14 @@ def assign_handler(
             field="handler",
             name=handler.name,
         )
+    if case.leadership_suspected and handler.role_code == LEDELSE:
+        # § 12-5: the school's leadership must not learn that this case exists, so no
+        # leader can handle it (nor be notified of the assignment).
+        raise DomainError(
+            "Saken gjelder mistanke mot skolens ledelse. Velg en kontaktlærer eller annen "
+            "ansatt som ikke er i skoleledelsen.",
+            field="handler",
+        )
     if any(a.user_id == handler.id and a.suspected for a in case.actors):
         raise DomainError(
             "%(name)s er mistenkt i saken og kan ikke være saksbehandler.",
