@@ -128,7 +128,7 @@ def test_a_leadership_case_does_not_exist_for_the_rektor(
         assert text in page, text
     # Reported straight to the owner: no warning, no overdue report to the owner.
     assert "Rektor må melde saken til skoleeier straks" not in page
-    assert "Meldt til skoleeier, frist" not in page
+    assert "Meld til skoleeier, frist" not in page
     hilde, per = user(session, demo["ledelse"]), user(session, demo["kontaktlaerer"])
     assert f'value="u{hilde.id}"' not in page and f'value="u{per.id}"' in page
     alerts = owner.get("/varsler").get_data(as_text=True)

@@ -58,7 +58,7 @@ def test_a_quiet_case_has_no_deadlines() -> None:
 def test_investigation_of_a_friday_report_is_due_on_tuesday(today: date, state: str) -> None:
     facts = replace(QUIET, investigation_started=False)
     [deadline] = case_deadlines(facts, CALENDAR, today)
-    assert deadline == Deadline("investigate", "Undersøkelse startet", date(2026, 3, 10), state)
+    assert deadline == Deadline("investigate", "Start undersøkelsen", date(2026, 3, 10), state)
 
 
 @pytest.mark.parametrize(

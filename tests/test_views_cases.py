@@ -72,7 +72,7 @@ def test_leadership_list_filters_and_pages(
     assert len(case_links(first)) == 25
     # Overdue first, in words and not only in colour.
     assert set(case_links(first)[:20]) == {c.id for c in cases[:20]}
-    assert "Forsinket: Undersøkelse startet" in first
+    assert "Forsinket: Start undersøkelsen" in first
     second = client.get("/saker?side=2").get_data(as_text=True)
     assert len(case_links(second)) == 3
     assert set(case_links(first)) | set(case_links(second)) == {c.id for c in cases[:28]}
@@ -324,7 +324,7 @@ def test_case_page_shows_the_whole_case_and_audits_the_key(
         nora.reference,
         "Tiltak pågår",
         "Per Olsen",
-        f"Frist snart: Aktivitetsplan evaluert, frist {evaluate_on}",
+        f"Frist snart: Evaluer aktivitetsplanen, frist {evaluate_on}",
         "Statsforvalteren kan behandle saken fra",
         "Meldeskjema, nr. 1",
         "Undersøkelse, nr. 1",
@@ -367,7 +367,7 @@ def test_staff_suspected_case_warns_until_reported_to_the_owner(
     page = client.get(f"/saker/{case.id}").get_data(as_text=True)
     assert "Skjerpet aktivitetsplikt (§ 12-5)" in page
     assert "Rektor må melde saken til skoleeier straks" in page
-    assert "Forsinket: Meldt til skoleeier" in page
+    assert "Forsinket: Meld til skoleeier" in page
     assert "Mistenkt (§ 12-5)" in page
     # The suspected teacher is no choice for handler.
     per = user(session, demo["kontaktlaerer"])
@@ -382,7 +382,7 @@ def test_staff_suspected_case_warns_until_reported_to_the_owner(
     )
     page = client.get(f"/saker/{case.id}").get_data(as_text=True)
     assert "Rektor må melde saken til skoleeier straks" not in page
-    assert "Meldt til skoleeier" in page and "Forsinket: Meldt til skoleeier" not in page
+    assert "Meldt til skoleeier" in page and "Forsinket: Meld til skoleeier" not in page
 
 
 def test_alerts_link_to_cases_the_user_may_still_see(

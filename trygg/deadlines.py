@@ -23,14 +23,14 @@ REPORT_TO_OWNER: Final = "report_to_owner"
 # list reads as a to-do list.
 TITLES: Final = {
     # § 12-4: investigate "snarast"; met as soon as an investigation entry exists.
-    INVESTIGATE: "Undersøkelse startet",
+    INVESTIGATE: "Start undersøkelsen",
     # § 12-4: measures and a written plan while the pupil does not feel safe; only a
     # finalised plan has all five legal elements, so a draft does not meet it.
-    PLAN: "Aktivitetsplan ferdigstilt",
+    PLAN: "Ferdigstill aktivitetsplanen",
     # The plan states when it is evaluated; inspectors find evaluations never held.
-    EVALUATION: "Aktivitetsplan evaluert",
+    EVALUATION: "Evaluer aktivitetsplanen",
     # § 12-5: a suspected staff member means the rektor reports to the school owner "straks".
-    REPORT_TO_OWNER: "Meldt til skoleeier",
+    REPORT_TO_OWNER: "Meld til skoleeier",
 }
 
 # Investigate: warn after 2 school days without an investigation entry.
