@@ -14,12 +14,12 @@ from flask import Flask
 
 from trygg.documents import (
     InvalidInput,
-    check_template,
     input_schema,
     known_kinds,
     render_document,
 )
 from trygg.documents.guard import BrokenDocument
+from trygg.templates_store import libreoffice_checker
 
 KIND = click.Choice(known_kinds())
 
@@ -102,7 +102,11 @@ def register(app: Flask) -> None:
     @click.option("--kind", required=True, type=KIND)
     def check_template_command(template: Path, kind: str) -> None:
         """Kontroller en Word-mal mot kontrakten og prøv den med fiendtlige data."""
-        report = check_template(template.read_bytes(), kind)
+        # The same check as the admin page, LibreOffice included; a command may start
+        # LibreOffice itself when no converter service runs.
+        # Like `render --pdf`: the service named by TRYGG_CONVERTERS, else a cold start.
+        checker = libreoffice_checker((), allow_cold=True)
+        report = checker(template.read_bytes(), kind)
         click.echo(report.as_text())
         if report.refused:
             raise SystemExit(1)

@@ -102,6 +102,8 @@ def test_check_template_accepts_a_default_template() -> None:
     result = run("check-template", str(template_path("evaluering")), "--kind", "evaluering")
     assert result.exit_code == 0, result.output
     assert "GODKJENT" in result.output
+    # The test render was opened in LibreOffice (make test installs it), not skipped.
+    assert "ikke prøvd i LibreOffice" not in result.output
 
 
 def test_check_template_refuses_the_wrong_template(tmp_path: Path) -> None:

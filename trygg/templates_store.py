@@ -64,13 +64,16 @@ def active_template(
 # --- checking -----------------------------------------------------------------------------
 
 
-def libreoffice_checker(converters: Sequence[str]) -> Checker:
+def libreoffice_checker(converters: Sequence[str], *, allow_cold: bool = False) -> Checker:
     """The pre-flight with its test render opened in LibreOffice by the app's converter
     service (`Settings.converters`), the same warm service the PDF downloads use.
 
     No service means the LibreOffice step could not be done, which is not the template's
     fault: it becomes a warning in the report instead of refusing every upload on a
     server without PDF support. A service that fails on the file refuses it.
+
+    ``allow_cold`` lets the command line start LibreOffice itself when no service runs;
+    the web path never does (a cold start per upload would tie up a worker).
     """
 
     def check(content: bytes, kind: str) -> Report:
@@ -79,11 +82,13 @@ def libreoffice_checker(converters: Sequence[str]) -> Checker:
         unavailable: list[str] = []
 
         def open_with_libreoffice(rendered: bytes) -> None:
-            if not converters:
+            if not converters and not allow_cold:
                 unavailable.append("ikke satt opp")
                 return
+            # No pool given: convert_docx_to_pdfa uses TRYGG_CONVERTERS, else a cold start.
+            pool = shared_pool(converters) if converters else None
             try:
-                convert_docx_to_pdfa(rendered, allow_cold=False, converters=shared_pool(converters))
+                convert_docx_to_pdfa(rendered, allow_cold=allow_cold, converters=pool)
             except PdfUnavailable:
                 unavailable.append("svarer ikke")
 
