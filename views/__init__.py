@@ -9,6 +9,7 @@ def register_views(app: Flask) -> None:
     from views import (
         admin,
         admin_calendar,
+        admin_school,
         admin_templates,
         auth,
         case_documents,
@@ -24,6 +25,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_templates.bp)
     app.register_blueprint(admin_calendar.bp)
+    app.register_blueprint(admin_school.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(case_documents.bp)

@@ -55,7 +55,9 @@ def relabel(case: Case) -> None:
     """Give new people the next free label; existing labels never change."""
     existing = {a.key: a.label for a in case.actors if a.label}
     labels = anonymise.assign_labels(
-        [anonymiser_actor(a) for a in case.actors], anonymise.LabelSettings(), existing
+        [anonymiser_actor(a) for a in case.actors],
+        anonymise.LabelSettings(perpetrator_labels=case.school.perpetrator_labels),
+        existing,
     )
     for actor in case.actors:
         if not actor.label and actor.key in labels:

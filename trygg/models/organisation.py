@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
@@ -30,6 +31,12 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
     name: Mapped[str] = mapped_column(String(200))
+    # School setting (domain README): pupils whose role is "utøvende" are labelled
+    # "Utøvende elev 1", … instead of "Elev A", …; applies to people added from then on,
+    # since a label never changes once a document has used it.
+    perpetrator_labels: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
 
     municipality: Mapped[Municipality] = relationship(back_populates="schools")
 
