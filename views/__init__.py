@@ -13,6 +13,7 @@ def register_views(app: Flask) -> None:
         admin_templates,
         auth,
         case_documents,
+        case_pdf,
         cases,
         errors,
         home,
@@ -29,5 +30,6 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(case_documents.bp)
+    app.register_blueprint(case_pdf.bp)
     errors.install(app)
     install_headers(app)

@@ -129,6 +129,12 @@ def _documents(case: Case, docs: list[CaseDocument], can_edit: bool) -> list[dic
                         )
                     )
                 ],
+                # Sending home is the handler's and leadership's step, not every reader's.
+                "home_copy_url": optional_url(
+                    "case_pdf.send_home", case_id=case.id, document_id=doc.id
+                )
+                if final and can_edit
+                else "",
             }
         )
     return out

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass
 
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from trygg.anonymise import scan_text
 from trygg.archive import Archive, ArchiveDamaged
-from trygg.cases.documents import archived_file, filename_for, render_case_document
+from trygg.cases.actors import anonymiser_actor
+from trygg.cases.documents import (
+    DocumentProblems,
+    archived_file,
+    filename_for,
+    render_case_document,
+)
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.models import ArchivedFile, Case, CaseDocument
 from trygg.models.documents import FINAL
@@ -45,6 +54,36 @@ def document_title(doc: CaseDocument) -> str:
     if doc.kind in ("evaluering", "meldeskjema"):
         return f"{title} nr. {doc.number}"
     return title
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    # Title, subject, author…: LibreOffice copies Word's document properties here.
+    info = reader.metadata
+    properties = [str(v) for v in info.values() if isinstance(v, str)] if info else []
+    return "\n".join(pages + properties)
+
+
+def pdf_leak_problems(case: Case, pdf: bytes, where: str) -> list[str]:
+    """Names of labelled people in the PDF's text (pages and document properties)."""
+    hits = scan_text(
+        pdf_text(pdf), where, case.pupil_name, [anonymiser_actor(a) for a in case.actors]
+    )
+    return [
+        f"Navnet «{hit.name}» står i PDF-en ({hit.where}). Skriv om teksten, eller legg "
+        "personen til i saken, før dokumentet sendes ut."
+        for hit in hits
+    ]
+
+
+def check_pdf(case: Case, pdf: bytes, where: str) -> None:
+    """The leak scanner over the PDF: LibreOffice's text is checked like the Word file
+    was, so a name that reached the PDF by another road (a field, a font substitution
+    of a label) still stops it before it is archived or sent."""
+    problems = pdf_leak_problems(case, pdf, where)
+    if problems:
+        raise DocumentProblems(problems)
 
 
 def _docx(session: Session, archive: Archive, case: Case, doc: CaseDocument) -> bytes:
@@ -97,6 +136,7 @@ def pdf_file(
         source_sha256=hashlib.sha256(docx).hexdigest(),
     )
     if doc.status == FINAL:
+        check_pdf(case, pdf, document_title(doc))
         sha256 = archive.put(pdf, "pdf")
         session.add(
             ArchivedFile(

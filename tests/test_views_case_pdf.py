@@ -1,0 +1,150 @@
+"""PDFs leaving the case page: the whole case as one PDF with bookmarks, a password-
+protected copy to send home (AES-256, the archive copy untouched), both audited, and the
+leak scanner over the PDF's own text."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from tests.case_steps import archive_for
+from tests.conftest import csrf_token, log_in
+from tests.document_pages import HANDLER, case_with_plan, documents, text_of
+from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
+from trygg.cases.downloads import pdf_leak_problems
+from trygg.models import ArchivedFile, AuditEvent, Case
+from trygg.pdf import ConverterService, convert_docx_to_pdfa, shared_pool
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
+    if not HAVE_LIBREOFFICE:
+        pytest.skip("LibreOffice or .venv-uno is missing")
+    workdir = tmp_path_factory.mktemp("lo")
+    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
+        yield svc
+
+
+@pytest.fixture
+def settings_overrides(converter: ConverterService) -> dict[str, object]:
+    return {"converters": (converter.env_value,)}
+
+
+def audit_details(session: Session, case: Case, action: str) -> list[dict[str, object]]:
+    session.expire_all()
+    rows = session.execute(
+        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == str(case.id))
+    ).scalars()
+    return [json.loads(r.details) if r.details else {} for r in rows]
+
+
+def send_home(client: FlaskClient, url: str, password: str, repeat: str) -> TestResponse:
+    return client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "password": password, "repeat": repeat},
+    )
+
+
+def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    case = case_with_plan(session, tmp_path)
+    log_in(client, HANDLER)
+    page = text_of(client.get(f"/saker/{case.id}"))
+    assert f'href="/saker/{case.id}/samlet.pdf"' in page
+
+    response = client.get(f"/saker/{case.id}/samlet.pdf")
+
+    assert response.status_code == 200, text_of(response)[:2000]
+    assert response.headers["Content-Disposition"].endswith('_saksdokumenter.pdf"')
+    reader = PdfReader(io.BytesIO(response.data))
+    titles = [item.title for item in reader.outline]  # type: ignore[union-attr]
+    assert titles == [
+        "Meldeskjema nr. 1",
+        "Grunnlag for dokumentasjonsplikten",
+        "Aktivitetsplan, versjon 1",
+    ]
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Elev A" in text and "Jonas" not in text
+    assert audit_details(session, case, "case.bundle_downloaded") == [{}]
+
+
+def test_a_password_protected_copy_for_home_leaves_the_archive_alone(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    case = case_with_plan(session, tmp_path)
+    [plan] = documents(session, case.id, "aktivitetsplan")
+    url = f"/saker/{case.id}/dokumenter/{plan.id}/send-hjem"
+    log_in(client, HANDLER)
+    assert f'href="{url}"' in text_of(client.get(f"/saker/{case.id}"))
+
+    short = send_home(client, url, "kort", "kort")
+    assert short.status_code == 200 and "Passordet må ha minst 10 tegn." in text_of(short)
+    differ = send_home(client, url, "langt-passord-1", "langt-passord-2")
+    assert "Passordene er ikke like." in text_of(differ)
+    assert audit_details(session, case, "document.home_copy") == []
+
+    response = send_home(client, url, "sommerfugl-42", "sommerfugl-42")
+
+    assert response.status_code == 200, text_of(response)[:2000]
+    assert response.headers["Content-Disposition"].endswith('_aktivitetsplan_v1_passord.pdf"')
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.is_encrypted
+    assert reader.decrypt("feil-passord").name == "NOT_DECRYPTED"
+    assert reader.decrypt("sommerfugl-42").name != "NOT_DECRYPTED"
+    encrypt = reader.trailer["/Encrypt"].get_object()
+    assert encrypt["/V"] == 5 and encrypt["/R"] == 6  # AES-256
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Sara Nilsen" in text and "Elev A" in text and "Jonas" not in text
+    # The archive keeps its PDF/A, unencrypted; the password is never recorded.
+    session.expire_all()
+    [stored] = session.execute(
+        select(ArchivedFile).where(
+            ArchivedFile.document_id == plan.id, ArchivedFile.format == "pdf"
+        )
+    ).scalars()
+    assert not PdfReader(io.BytesIO(archive_for(tmp_path).get(stored.sha256, "pdf"))).is_encrypted
+    assert audit_details(session, case, "document.home_copy") == [{"document": plan.id}]
+    events = session.execute(select(AuditEvent.details)).scalars()
+    assert not any("sommerfugl" in (d or "") for d in events)
+
+
+def test_only_the_handler_and_leadership_send_documents_home(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    case = case_with_plan(session, tmp_path)
+    [plan] = documents(session, case.id, "aktivitetsplan")
+    log_in(client, demo["ansatt"])
+    assert client.get(f"/saker/{case.id}/dokumenter/{plan.id}/send-hjem").status_code == 403
+    other = client.application.test_client()
+    log_in(other, demo["kontaktlaerer"])
+    assert other.get(f"/saker/{case.id}/dokumenter/{plan.id + 99}/send-hjem").status_code == 404
+
+
+def test_the_leak_scanner_reads_the_pdf_text(
+    converter: ConverterService, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    case = case_with_plan(session, tmp_path)
+    document = docx.Document()
+    document.add_paragraph("Samtale med JONAS BERG og Emma om friminuttet.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pdf = convert_docx_to_pdfa(
+        buffer.getvalue(), allow_cold=False, converters=shared_pool((converter.env_value,))
+    )
+    problems = pdf_leak_problems(case, pdf, "Aktivitetsplan")
+    assert len(problems) == 2
+    assert "«Jonas Berg»" in problems[0] or "«Jonas Berg»" in problems[1]
+    assert all("før dokumentet sendes ut" in p for p in problems)

@@ -1,0 +1,124 @@
+"""PDFs made from the case's final documents: the whole case as one PDF with a bookmark
+per document, and a password-protected copy of one document to send home. Both are
+audited; the password itself is never stored or logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from forms.home_copy import HomeCopyForm
+from trygg import audit
+from trygg.archive import ArchiveDamaged
+from trygg.cases.documents import DocumentProblems
+from trygg.cases.downloads import DocumentFile, document_title
+from trygg.cases.sending import case_bundle, check_password, home_copy
+from trygg.errors import DomainError
+from trygg.models import Case, CaseDocument
+from trygg.models.documents import FINAL
+from trygg.pdf import PdfError, shared_pool
+from trygg.permissions import can_handle_cases, can_see_cases
+from views.access import audit_actor, current_user, requires, settings, show_error
+from views.case_loading import archive, case_or_404, now
+from views.extensions import db
+
+bp = Blueprint("case_pdf", __name__, url_prefix="/saker")
+
+
+def _converters() -> Any:
+    addresses = settings().converters
+    # Only the configured service: a cold LibreOffice per request would not scale.
+    return shared_pool(addresses) if addresses else None
+
+
+def _send(file: DocumentFile) -> Response:
+    response = Response(file.content, mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _failure(case: Case, error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    case_url = url_for("cases.show", case_id=case.id)
+    if isinstance(error, PdfError):
+        return render_template(
+            "case_documents/pdf_unavailable.html",
+            message=gettext(error.message),
+            word_url=case_url,
+            case_url=case_url,
+        ), 503
+    if isinstance(error, DocumentProblems):
+        return render_template(
+            "case_documents/not_ready.html",
+            problems=error.problems,
+            edit_url=case_url,
+            case_url=case_url,
+        ), 422
+    assert isinstance(error, ArchiveDamaged)
+    return render_template(
+        "errors/error.html",
+        status=500,
+        title=gettext("Dokumentet kan ikke hentes"),
+        text=gettext(error.message),
+    ), 500
+
+
+def _audit(case: Case, action: str, **details: Any) -> None:
+    audit.record(db.session, audit_actor(), action, "case", str(case.id), details, now=now())
+
+
+@bp.route("/<int:case_id>/samlet.pdf")
+@requires(can_see_cases)
+def bundle(case_id: int) -> Response | tuple[str, int]:
+    case = case_or_404(case_id)
+    try:
+        file = case_bundle(db.session, archive(), case, _converters(), current_user().id, now())
+    except DomainError as error:
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            status=404,
+            title=gettext("Ingen dokumenter"),
+            text=gettext(error.message, **error.params),
+        ), 404
+    except (PdfError, DocumentProblems, ArchiveDamaged) as error:
+        return _failure(case, error)
+    _audit(case, "case.bundle_downloaded")
+    db.session.commit()
+    return _send(file)
+
+
+@bp.route("/<int:case_id>/dokumenter/<int:document_id>/send-hjem", methods=["GET", "POST"])
+@requires(can_handle_cases)
+def send_home(case_id: int, document_id: int) -> Response | str | tuple[str, int]:
+    case = case_or_404(case_id, edit=True)
+    doc = db.session.get(CaseDocument, document_id)
+    if doc is None or doc.case_id != case.id or doc.status != FINAL:
+        abort(404)
+    form = HomeCopyForm()
+    if form.validate_on_submit():
+        password, repeat = form.password.data or "", form.repeat.data or ""
+        try:
+            check_password(password, repeat)
+            file = home_copy(
+                db.session, archive(), case, doc, _converters(), password, current_user().id, now()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        except (PdfError, DocumentProblems, ArchiveDamaged) as error:
+            return _failure(case, error)
+        else:
+            _audit(case, "document.home_copy", document=doc.id)
+            db.session.commit()
+            return _send(file)
+    return render_template(
+        "case_documents/home_copy.html",
+        form=form,
+        title=document_title(doc),
+        case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
+    )
