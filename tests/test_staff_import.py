@@ -88,6 +88,20 @@ def test_blank_lines_are_skipped_and_line_numbers_follow_the_file(
     assert list(reasons(preview)) == [7]
 
 
+def test_a_quoted_line_break_does_not_shift_later_line_numbers(
+    session: Session, nordpolen: int
+) -> None:
+    # Excel quotes a cell with Alt+Enter in it; the record spans lines 2-3 of the file.
+    text = (
+        "navn;e-post;tittel;rolle\n"
+        'Per Olsen;per.olsen@nordpolen.no;"lærer\nmattematikk";ansatt\n'
+        "Ola;ikke-en-adresse;;ansatt\n"
+    )
+    preview = parse(session, text, nordpolen)
+    assert [(r.line, r.email) for r in preview.accepted] == [(2, "per.olsen@nordpolen.no")]
+    assert list(reasons(preview)) == [4]
+
+
 def test_old_mac_line_endings_are_read(session: Session, nordpolen: int) -> None:
     text = "Per Olsen;per.olsen@nordpolen.no;;ansatt\rKari Dahl;kari.dahl@nordpolen.no;;ansatt"
     preview = parse(session, text, nordpolen)

@@ -70,7 +70,12 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
     seen: dict[str, int] = {}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     seen_content = False
-    for index, cells in enumerate(csv.reader(io.StringIO(text), _dialect(text)), start=1):
+    reader = csv.reader(io.StringIO(text), _dialect(text))
+    lines_read = 0
+    for cells in reader:
+        # The file line the record starts on, as the admin sees it in an editor: a quoted
+        # cell with a line break makes one record span several lines.
+        index, lines_read = lines_read + 1, reader.line_num
         raw = ";".join(cells)
         if not any(cell.strip() for cell in cells):
             continue
