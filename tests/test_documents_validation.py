@@ -81,6 +81,17 @@ def test_domain_rules_speak_norwegian() -> None:
     assert any("kan ikke avsluttes så lenge eleven ikke opplever" in p for p in found)
 
 
+def test_an_empty_list_reads_right_for_rows_and_text_boxes() -> None:
+    data = example("evaluering")
+    data["evaluation"]["participants"] = []  # type: ignore[index]
+    data["evaluation"]["next"] = {"action": "ny_evaluering"}  # type: ignore[index]
+    assert problems("evaluering", data) == [
+        "Evaluering › Deltakere: mangler; fyll inn minst én (evaluation.participants)",
+        "Evaluering › Videre oppfølging › Evalueringsdato: Neste evalueringsdato "
+        "mangler (evaluation.next.evaluate_on)",
+    ]
+
+
 def test_text_is_sanitised_and_limited() -> None:
     assert clean_text("a\r\nb\rc\x00\x07\x0b\x0c\ud800 e\u0301") == "a\nb\nc é"
     data = example("meldeskjema")

@@ -119,3 +119,26 @@ def test_closing_the_plan_closes_the_case(
     view = text_of(client.get(url))
     assert "Saken er avsluttet." in view and "Start ny evaluering" not in view
     assert len(documents(session, case.id, "aktivitetsplan")) == 1
+
+
+def test_a_missing_next_date_is_shown_at_the_date_field(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    case = case_with_plan(session, tmp_path)
+    log_in(client, HANDLER)
+    url = edit_url(case.id, "evaluering")
+    page = client.get(url).get_data(as_text=True)
+
+    refused = submit(
+        client,
+        url,
+        page,
+        answers(pupil_safe_now="ja", next_action="ny_evaluering", next_evaluate_on=""),
+        button="ferdigstill",
+    )
+
+    shown = text_of(refused)
+    # The summary links to the date field, and the message stands beside it.
+    assert 'href="#next_evaluate_on"' in shown
+    field = shown.split('id="next_evaluate_on-error"', 1)[1].split("</p>", 1)[0]
+    assert "Neste evalueringsdato mangler" in field

@@ -8,8 +8,8 @@ fields are invalid.
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from trygg.documents.case_inputs import CaseDocument, Input, School
 from trygg.documents.sanitise import (
@@ -43,6 +43,13 @@ MAX_ROWS = 60
 def _rule(message: str) -> PydanticCustomError:
     # The message is already Norwegian; validation.py passes it through unchanged.
     return PydanticCustomError("trygg_rule", message)
+
+
+def _field_rule(model: str, field: str, message: str, value: object) -> ValidationError:
+    """A rule across fields whose error belongs to one of them: reported at `field`, so
+    the form puts it beside that field and the error summary links there."""
+    error = InitErrorDetails(type=_rule(message), loc=(field,), input=value)
+    return ValidationError.from_exception_data(model, [error])
 
 
 # --- Meldeskjema -------------------------------------------------------------------
@@ -194,9 +201,14 @@ class NextStep(Input):
     @model_validator(mode="after")
     def _date_for_action(self) -> "NextStep":
         if self.action == "avslutte" and self.follow_up_on is None:
-            raise _rule("Når planen avsluttes, må det settes en dato for oppfølging")
+            raise _field_rule(
+                "NextStep",
+                "follow_up_on",
+                "Når planen avsluttes, må det settes en dato for oppfølging",
+                None,
+            )
         if self.action != "avslutte" and self.evaluate_on is None:
-            raise _rule("Neste evalueringsdato mangler")
+            raise _field_rule("NextStep", "evaluate_on", "Neste evalueringsdato mangler", None)
         return self
 
 

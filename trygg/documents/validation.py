@@ -82,7 +82,9 @@ def _message(error: ErrorDetails) -> str:
         return "ukjent felt (skrivefeil?)"
     if kind in {"too_short", "string_too_short"}:
         if ctx.get("field_type") in {"Tuple", "List"}:
-            return f"må ha minst {ctx.get('min_length')} rad"
+            # Lists are rows in some forms and one-per-line text boxes in others.
+            least = ctx.get("min_length")
+            return "mangler; fyll inn minst én" if least == 1 else f"må ha minst {least}"
         return "feltet er tomt"
     if kind in {"too_long", "string_too_long"}:
         if ctx.get("field_type") in {"Tuple", "List"}:
