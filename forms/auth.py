@@ -60,3 +60,11 @@ class ConfirmForm(BaseForm):
     """A form with only the CSRF token, for buttons that change state (logout, deactivate)."""
 
     reason = StringField(render_kw={"hidden": True})
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _("E-postadresse"),
+        validators=[DataRequired(_("Skriv inn e-postadressen din.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )

@@ -81,10 +81,31 @@ class Notice:
             raise ValueError("A notice link must be an absolute http(s) URL without spaces.")
 
 
+# Mail about the account itself, not about a case: the link sets a password.
+ACCOUNT_KINDS: Mapping[str, tuple[str, str]] = {
+    "invitation": (
+        "Invitasjon til Trygg",
+        "Du har fått en konto i Trygg, skolens system for arbeidet med trygt og godt "
+        "skolemiljø. Velg passordet ditt med lenken nedenfor. Lenken virker i 7 dager.",
+    ),
+    "password_reset": (
+        "Nytt passord i Trygg",
+        "Noen ba om å få sette nytt passord for kontoen din i Trygg. Var det deg, bruker du "
+        "lenken nedenfor innen en time. Var det ikke deg, kan du se bort fra denne e-posten.",
+    ),
+}
+ACCOUNT_FOOTER = "Lenken kan bare brukes én gang. Del den ikke med andre."
+
+
 def notice(to: str, kind: str, link: str) -> Notice:
     """The notice of one kind; an unknown kind raises KeyError rather than sending vague mail."""
-    subject, sentence = KINDS[kind]
-    body = f"{GREETING}\n\n{sentence}\n\n{link}\n\n{FOOTER}\n"
+    if kind in ACCOUNT_KINDS:
+        subject, sentence = ACCOUNT_KINDS[kind]
+        footer = ACCOUNT_FOOTER
+    else:
+        subject, sentence = KINDS[kind]
+        footer = FOOTER
+    body = f"{GREETING}\n\n{sentence}\n\n{link}\n\n{footer}\n"
     return Notice(to=to, subject=subject, body=body, link=link)
 
 

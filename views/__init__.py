@@ -17,11 +17,13 @@ def register_views(app: Flask) -> None:
         cases,
         errors,
         home,
+        password_links,
         reports,
     )
     from views.headers import install_headers
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password_links.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_templates.bp)

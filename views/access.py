@@ -25,7 +25,15 @@ from views.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 
 # The only endpoints that answer without a login.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "home.health", "static"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "home.health",
+        "static",
+        "password_links.forgot",
+        "password_links.set_password",
+    }
+)
 
 
 def requires(rule: PageRule) -> Callable[[F], F]:
