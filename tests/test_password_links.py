@@ -181,3 +181,24 @@ def test_account_mail_speaks_of_the_account_not_of_a_case() -> None:
             f"Hei,\n\n{sentence}\n\nhttps://trygg.example.no/konto/x\n\n{ACCOUNT_FOOTER}\n"
         )
         assert "saken" not in item.body
+
+
+def test_one_click_invites_every_account_without_a_password_in_the_admins_school(
+    app: Flask, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    for address in (demo["ansatt"], demo["kontaktlaerer"], demo["ansatt_other_school"]):
+        user(session, address).password_hash = None
+        session.commit()  # before the next lookup's expire_all drops the change
+    admin = app.test_client()
+    log_in(admin, demo["admin_school"])
+    page = admin.get("/admin/brukere").get_data(as_text=True)
+    assert "2 aktive brukere har ikke passord ennå" in page
+
+    token = csrf_token(admin, "/admin/brukere")
+    done = admin.post("/admin/brukere/invitasjoner", data={"csrf_token": token})
+    assert done.status_code == 302
+    # Only the admin's own school: the other school's teacher gets nothing.
+    assert sorted(m["To"] for m in outbox(tmp_path)) == sorted(
+        [demo["ansatt"], demo["kontaktlaerer"]]
+    )
+    assert len(audit_events(session, "user.invitation_sent")) == 2

@@ -132,3 +132,24 @@ def reset_for(
     by = audit.Actor(user_id=None, email=user.email, ip=client_ip)
     audit.record(session, by, "user.password_reset_requested", "user", user.id, now=now)
     return user, make_token(secret_key, user, RESET)
+
+
+def users_without_password(
+    session: Session, municipality_id: int, school_id: int | None
+) -> list[User]:
+    """Active accounts that cannot log in yet, within an admin's reach: the whole
+    municipality for a municipality admin (school_id None), else one school."""
+    query = select(User).where(
+        User.municipality_id == municipality_id,
+        User.active.is_(True),
+        User.password_hash.is_(None),
+    )
+    if school_id is not None:
+        query = query.where(User.school_id == school_id)
+    return list(session.execute(query.order_by(User.name)).scalars())
+
+
+def invitations_for(
+    session: Session, secret_key: str, users: list[User], by: audit.Actor, now: dt.datetime
+) -> list[tuple[User, str]]:
+    return [(user, invitation_for(session, secret_key, user, by, now)) for user in users]

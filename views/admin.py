@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from forms.admin import NO_SCHOOL, ImportConfirmForm, ImportUploadForm, UserEditForm, UserForm
 from forms.auth import ConfirmForm, SetPasswordForm
-from trygg import accounts, staff_import
+from trygg import accounts, password_links, staff_import
 from trygg.audit import verify_chain
 from trygg.errors import DomainError
 from trygg.models import School, User, utcnow
@@ -87,6 +87,12 @@ def users() -> str:
         ],
         schools=[(s.id, s.name) for s in _schools(admin)],
         school_filter=school_filter,
+        without_password=len(
+            password_links.users_without_password(
+                db.session, admin.municipality_id, admin.school_id
+            )
+        ),
+        invite_form=ConfirmForm(),
     )
 
 

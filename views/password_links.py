@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from forms.auth import ConfirmForm, ForgotPasswordForm, SetPasswordForm
@@ -33,8 +33,12 @@ def _link(token: str) -> str:
 
 
 def _send(to: str, kind: str, token: str) -> bool:
+    return _send_all([(to, token)], kind)
+
+
+def _send_all(recipients: list[tuple[str, str]], kind: str) -> bool:
     try:
-        mailer_for(settings()).send([notice(to, kind, _link(token))])
+        mailer_for(settings()).send([notice(to, kind, _link(token)) for to, token in recipients])
     except MailError:
         # Logged without the address or the link: the token is a key to the account.
         log.exception("kunne ikke sende e-post med passordlenke")
@@ -124,3 +128,28 @@ def invite(user_id: int) -> Response:
             else:
                 flash(gettext("Invitasjonen kunne ikke sendes. Prøv igjen senere."), "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/admin/brukere/invitasjoner", methods=["POST"])
+@requires(can_administer)
+def invite_all() -> Response:
+    admin = current_user()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        users = password_links.users_without_password(
+            db.session, admin.municipality_id, admin.school_id
+        )
+        invited = password_links.invitations_for(
+            db.session, settings().secret_key, users, audit_actor(), utcnow()
+        )
+        db.session.commit()
+        if _send_all([(user.email, token) for user, token in invited], "invitation"):
+            flash(
+                ngettext(
+                    "%(num)d invitasjon er sendt.", "%(num)d invitasjoner er sendt.", len(invited)
+                ),
+                "success",
+            )
+        else:
+            flash(gettext("Invitasjonene kunne ikke sendes. Prøv igjen senere."), "error")
+    return redirect(url_for("admin.users"))
