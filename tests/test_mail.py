@@ -16,12 +16,17 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.smtp_server import StartServer, free_port, servers
 from trygg.config import SmtpSettings
-from trygg.mail import FOOTER, GREETING, KINDS, Mailer, MailError, notice
+from trygg.mail import FOOTER, GREETING, KINDS, OTHER_FOOTERS, Mailer, MailError, notice
 
 LINK = "https://trygg.example.no/saker/17"
 SENDER = "trygg@example.no"
 # Every line a notice body may have, apart from its link.
-FIXED_LINES = {GREETING, FOOTER, *(sentence for _subject, sentence in KINDS.values())}
+FIXED_LINES = {
+    GREETING,
+    FOOTER,
+    *OTHER_FOOTERS.values(),
+    *(sentence for _subject, sentence in KINDS.values()),
+}
 # Headers a notice may carry; any other header could smuggle case content past the table.
 HEADERS = {
     "From",
@@ -64,7 +69,10 @@ def test_notice_of_every_kind_has_link_footer_and_nothing_else(kind: str) -> Non
     item = notice("rektor@skole.example.no", kind, LINK)
     assert item.subject == subject
     assert item.link == LINK
-    assert item.body == f"{GREETING}\n\n{sentence}\n\n{LINK}\n\n{FOOTER}\n"
+    footer = OTHER_FOOTERS.get(kind, FOOTER)
+    assert item.body == f"{GREETING}\n\n{sentence}\n\n{LINK}\n\n{footer}\n"
+    # Only case notices may speak of "saken".
+    assert ("saken" in item.body) == (kind not in OTHER_FOOTERS)
 
 
 def test_unknown_kind_and_malformed_values_are_refused() -> None:

@@ -52,6 +52,11 @@ KINDS: Mapping[str, tuple[str, str]] = {
         "Sak meldt til skoleeier",
         "En sak er meldt til skoleeier og venter på at du ser på den.",
     ),
+    "school_plan": (
+        "Kvitter for skolens plan i Trygg",
+        "Du har ikke kvittert for at du har lest skolens plan for trygt og godt "
+        "skolemiljø. Les planen og signer kvitteringen i Trygg.",
+    ),
 }
 
 
@@ -95,6 +100,10 @@ ACCOUNT_KINDS: Mapping[str, tuple[str, str]] = {
     ),
 }
 ACCOUNT_FOOTER = "Lenken kan bare brukes én gang. Del den ikke med andre."
+# Notices that are about no case say so differently.
+OTHER_FOOTERS: Mapping[str, str] = {
+    "school_plan": "Logg inn i Trygg for å lese planen og kvittere.",
+}
 
 
 def notice(to: str, kind: str, link: str) -> Notice:
@@ -104,7 +113,7 @@ def notice(to: str, kind: str, link: str) -> Notice:
         footer = ACCOUNT_FOOTER
     else:
         subject, sentence = KINDS[kind]
-        footer = FOOTER
+        footer = OTHER_FOOTERS.get(kind, FOOTER)
     body = f"{GREETING}\n\n{sentence}\n\n{link}\n\n{footer}\n"
     return Notice(to=to, subject=subject, body=body, link=link)
 

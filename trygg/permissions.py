@@ -59,7 +59,25 @@ def can_see_cases(user: Principal) -> bool:
 
 
 def can_acknowledge_school_plan(user: Principal) -> bool:
-    return user.role in SCHOOL_STAFF and user.school_id is not None
+    """Everyone who works at a school acknowledges its plan, whatever their role: § 12-4
+    puts the duty to keep watch and report on all of them, the school's IT admin too."""
+    return user.school_id is not None
+
+
+def can_manage_school_plan(user: Principal) -> bool:
+    """The school leadership publishes the plan and keeps the register of who signed."""
+    return can_lead_school(user)
+
+
+def can_read_school_plan(user: Principal, school_id: int) -> bool:
+    return user.school_id is not None and user.school_id == school_id
+
+
+def can_read_acknowledgement(user: Principal, employee_id: int, school_id: int) -> bool:
+    """A kvittering is the employee's own; their school's leadership keeps the register."""
+    if user.id == employee_id:
+        return True
+    return can_manage_school_plan(user) and user.school_id == school_id
 
 
 def can_manage_user(admin: Principal, school_id: int | None, municipality_id: int) -> bool:
@@ -131,3 +149,10 @@ def can_manage_case(user: Principal, case: CaseAccess) -> bool:
 def can_report_to_owner(user: Principal, case: CaseAccess) -> bool:
     """Only the school's leadership reports a case to the school owner (§ 12-4, § 12-5)."""
     return can_view_case(user, case) and user.role == LEDELSE
+
+
+def can_export_key(user: Principal, case: CaseAccess) -> bool:
+    """The name-to-label key as a file, for Statsforvalteren: the school owner's errand
+    (it sends the case on), so only the school owner, in the cases routed to it. Others
+    who see the case see the key on the case page, not as a file to pass on."""
+    return can_view_case(user, case) and user.role == SKOLEEIER

@@ -7,12 +7,14 @@ from flask import Flask
 
 def register_views(app: Flask) -> None:
     from views import (
+        acknowledgements,
         admin,
         admin_calendar,
         admin_school,
         admin_templates,
         auth,
         case_documents,
+        case_key,
         case_pdf,
         cases,
         errors,
@@ -33,5 +35,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(cases.bp)
     app.register_blueprint(case_documents.bp)
     app.register_blueprint(case_pdf.bp)
+    app.register_blueprint(case_key.bp)
+    app.register_blueprint(acknowledgements.bp)
     errors.install(app)
     install_headers(app)

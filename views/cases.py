@@ -32,6 +32,7 @@ from forms.cases import (
     ReceiptForm,
 )
 from trygg import audit
+from trygg.acknowledgements.signing import NOTICE_CODE as PLAN_NOTICE
 from trygg.cases import actors, leadership, overview
 from trygg.cases.access import case_access, visible_to
 from trygg.cases.actors import PersonInput
@@ -380,6 +381,8 @@ def notifications() -> str:
                 "unread": note.read_at is None,
                 "reference": case.reference if visible and case else "",
                 "url": url_for("cases.show", case_id=case.id) if visible and case else "",
+                # A reminder to acknowledge the school's plan is about no case.
+                "plan_url": url_for("acknowledgements.plan") if note.code == PLAN_NOTICE else "",
             }
         )
     return render_template(

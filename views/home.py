@@ -8,6 +8,7 @@ from trygg import permissions
 from trygg.cases.overview import case_counts
 from trygg.permissions import any_user
 from views.access import current_user, requires
+from views.acknowledgements import home_tile
 from views.case_loading import today
 from views.extensions import db
 
@@ -28,6 +29,7 @@ def index() -> str:
         case_counts=case_counts(db.session, user, today())
         if permissions.can_see_cases(user)
         else None,
+        school_plan=home_tile(user),
     )
 
 

@@ -33,6 +33,7 @@ NOTICE_TEXTS = {
     "assigned": "Du er satt som saksbehandler",
     "deadline": "En frist nærmer seg eller er passert",
     "owner_report": "Sak meldt til skoleeier",
+    "school_plan": "Du har ikke kvittert for skolens plan ennå (se «Skolens plan»)",
 }
 
 

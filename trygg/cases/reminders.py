@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trygg.acknowledgements import reminders as plan_reminders
 from trygg.cases.events import leaders_to_alert, notify, suspected_user_ids
 from trygg.cases.overview import calendar_for, case_facts
 from trygg.config import Settings
@@ -65,7 +66,12 @@ def pending(session: Session) -> list[tuple[Notification, User]]:
 
 def link_for(base_url: str, note: Notification) -> str:
     # Only a link: the case id says nothing about the case, and the page checks access.
-    path = f"/saker/{note.case_id}" if note.case_id is not None else "/varsler"
+    if note.code == plan_reminders.NOTICE_CODE:
+        path = plan_reminders.NOTICE_PATH
+    elif note.case_id is not None:
+        path = f"/saker/{note.case_id}"
+    else:
+        path = "/varsler"
     return f"{base_url.rstrip('/')}{path}"
 
 
@@ -92,7 +98,8 @@ def deliver(session: Session, mailer: Mailer, base_url: str, now: dt.datetime) -
 def run(
     session: Session, mailer: Mailer, base_url: str, today: dt.date, now: dt.datetime
 ) -> ReminderRun:
-    alerts = collect(session, today, now)
+    # Cases first; then employees who have not acknowledged their school's plan.
+    alerts = collect(session, today, now) + plan_reminders.collect(session, now)
     session.flush()
     sent, failed = deliver(session, mailer, base_url, now)
     return ReminderRun(alerts=len(alerts), emailed=sent, failed=failed)

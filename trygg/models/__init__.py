@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from trygg.models.acknowledgements import Acknowledgement, SchoolPlan
 from trygg.models.audit import AuditEvent, AuditHead
 from trygg.models.base import Base, utcnow
 from trygg.models.cases import Case, CaseActor, CaseEvent, Notification, SchoolDayOff
@@ -25,6 +26,7 @@ def _insert_roles(target: Any, connection: Any, **_: Any) -> None:
 
 
 __all__ = [
+    "Acknowledgement",
     "ArchivedFile",
     "AuditEvent",
     "AuditHead",
@@ -42,6 +44,7 @@ __all__ = [
     "Role",
     "School",
     "SchoolDayOff",
+    "SchoolPlan",
     "User",
     "utcnow",
 ]

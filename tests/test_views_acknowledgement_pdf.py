@@ -1,0 +1,87 @@
+"""The kvittering as PDF/A: made once from the archived Word file through the warm
+converter service, archived beside it and served from there afterwards; without the
+service the employee is told so and keeps the Word file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.acknowledgement_steps import PLAN_PAGE, publish_direct, sign_direct
+from tests.admin_pages import audit_events
+from tests.case_steps import archive_for
+from tests.conftest import log_in
+from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
+from trygg.models import Acknowledgement
+from trygg.pdf import ConverterService
+
+
+def the_acknowledgement(session: Session) -> Acknowledgement:
+    session.expire_all()
+    return session.execute(select(Acknowledgement)).scalar_one()
+
+
+def signed_by_teacher(session: Session, demo: dict[str, str], tmp_path: Path) -> Acknowledgement:
+    plan = publish_direct(session, tmp_path)
+    sign_direct(session, tmp_path, demo["kontaktlaerer"], plan)
+    return the_acknowledgement(session)
+
+
+def test_without_the_pdf_service_the_word_file_is_offered(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    ack = signed_by_teacher(session, demo, tmp_path)
+    log_in(client, demo["kontaktlaerer"])
+    response = client.get(f"/skolens-plan/kvittering/{ack.id}/pdf")
+    assert response.status_code == 302 and response.headers["Location"] == PLAN_PAGE
+    page = client.get(PLAN_PAGE).get_data(as_text=True)
+    assert "PDF-tjenesten er ikke satt opp" in page and "Last ned kvitteringen (Word)" in page
+    assert the_acknowledgement(session).pdf_sha256 is None
+
+
+@pytest.fixture(scope="module")
+def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
+    if not HAVE_LIBREOFFICE:
+        pytest.skip("LibreOffice or .venv-uno is missing")
+    workdir = tmp_path_factory.mktemp("lo")
+    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
+        yield svc
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_is_made_once_archived_and_says_who_signed(
+    client: FlaskClient,
+    session: Session,
+    demo: dict[str, str],
+    tmp_path: Path,
+    converter: ConverterService,
+) -> None:
+    ack = signed_by_teacher(session, demo, tmp_path)
+    log_in(client, demo["kontaktlaerer"])
+    first = client.get(f"/skolens-plan/kvittering/{ack.id}/pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    stored = the_acknowledgement(session)
+    assert stored.pdf_sha256 is not None
+    assert archive_for(tmp_path).get(stored.pdf_sha256, "pdf") == first.data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(first.data)).pages)
+    assert "Per Olsen" in text and stored.plan.sha256 in text.replace("\n", "")
+    # The second time it comes from the archive, byte for byte.
+    assert client.get(f"/skolens-plan/kvittering/{ack.id}/pdf").data == first.data
+    formats = [e.details for e in audit_events(session, "acknowledgement.downloaded")]
+    assert len(formats) == 2 and all('"pdf"' in (d or "") for d in formats)
+
+
+@pytest.fixture
+def settings_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
+    # Only the LibreOffice test asks for the converter; the other runs without one.
+    if "converter" in request.fixturenames:
+        service: ConverterService = request.getfixturevalue("converter")
+        return {"converters": (service.env_value,)}
+    return {}

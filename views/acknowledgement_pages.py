@@ -1,0 +1,149 @@
+"""What the Skolens plan pages receive: plain rows built from the domain's records (never
+ORM objects), the register page, file responses, and loading a plan with its check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, render_template, url_for
+from flask_babel import format_date, format_datetime, gettext
+from werkzeug.wrappers import Response
+
+from trygg import acknowledgements as acks
+from trygg import audit
+from trygg.archive import ArchiveDamaged
+from trygg.errors import NotFound
+from trygg.models import Acknowledgement, SchoolPlan
+from trygg.pdf import ConverterPool, shared_pool
+from views.access import audit_actor, current_user, settings
+from views.case_loading import now
+from views.extensions import db
+
+
+def plan_or_404(plan_id: int) -> SchoolPlan:
+    """A plan of the user's own school; another school's plan is a 404."""
+    try:
+        return acks.plan_for(db.session, current_user(), plan_id)
+    except NotFound:
+        abort(404)
+
+
+def converters() -> ConverterPool | None:
+    addresses = settings().converters
+    # Only the configured warm service: a cold LibreOffice per request would not scale.
+    return shared_pool(addresses) if addresses else None
+
+
+def time_text(value: dt.datetime | None) -> str:
+    # Stored times are naive UTC; Flask-Babel shows them in Europe/Oslo.
+    return format_datetime(value, "d. MMM y 'kl.' HH.mm") if value else ""
+
+
+def date_text(value: dt.date) -> str:
+    return format_date(value, "d. MMMM y")
+
+
+def size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def plan_row(plan: SchoolPlan, current: SchoolPlan | None) -> dict[str, Any]:
+    item = acks.summary(plan, current)
+    return {
+        "id": item.id,
+        "title": item.title,
+        "school_year": item.school_year,
+        "number": item.number,
+        "version_date": date_text(item.version_date),
+        "version": item.version_text,
+        "sha256": item.sha256,
+        "format": item.format.upper() if item.format == "pdf" else "Word",
+        "size": size_text(item.size),
+        "published_at": time_text(item.published_at),
+        "current": item.current,
+        "file_url": url_for("acknowledgements.plan_file", plan_id=item.id),
+        "register_url": url_for("acknowledgements.register", plan_id=item.id),
+    }
+
+
+def kvittering_row(ack: Acknowledgement) -> dict[str, Any]:
+    return {
+        "id": ack.id,
+        "title": ack.plan.title,
+        "school_year": ack.plan.school_year,
+        "version": acks.version_text(ack.plan),
+        "signed_at": time_text(ack.signed_at),
+        "docx_url": url_for("acknowledgements.kvittering", acknowledgement_id=ack.id, fmt="docx"),
+        "pdf_url": url_for("acknowledgements.kvittering", acknowledgement_id=ack.id, fmt="pdf"),
+    }
+
+
+def register_page(plan: SchoolPlan | None) -> str:
+    """The register of one plan version (audited: it lists who has read the plan), or
+    the page that asks the leadership to publish the first plan."""
+    if plan is None:
+        return render_template("acknowledgements/register.html", plan=None, versions=[])
+    current = acks.current_plan(db.session, plan.school_id)
+    result = acks.register(db.session, plan)
+    audit.record(
+        db.session,
+        audit_actor(),
+        "acknowledgement.register_viewed",
+        "school_plan",
+        plan.id,
+        {"school_id": plan.school_id},
+        now=now(),
+    )
+    db.session.commit()
+    rows = [
+        {
+            "name": row.name,
+            "title": row.title,
+            "signed_at": time_text(row.signed_at),
+            "earlier": gettext(
+                "signerte %(version)s, %(at)s",
+                version=row.earlier_version,
+                at=time_text(row.earlier_signed_at),
+            )
+            if row.earlier_version
+            else "",
+            "docx_url": url_for(
+                "acknowledgements.kvittering",
+                acknowledgement_id=row.acknowledgement_id,
+                fmt="docx",
+            )
+            if row.acknowledgement_id
+            else "",
+        }
+        for row in result.rows
+    ]
+    # Who has not signed first: they are who the rektor follows up.
+    rows.sort(key=lambda r: bool(r["signed_at"]))
+    return render_template(
+        "acknowledgements/register.html",
+        plan=plan_row(plan, current),
+        rows=rows,
+        signed=result.signed,
+        total=result.total,
+        versions=[plan_row(v, current) for v in acks.plan_versions(db.session, plan.school_id)],
+        list_url=url_for("acknowledgements.register_docx", plan_id=plan.id),
+    )
+
+
+def attachment(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def damaged_archive(error: ArchiveDamaged) -> tuple[str, int]:
+    return render_template(
+        "errors/error.html",
+        status=500,
+        title=gettext("Filen kan ikke hentes"),
+        text=gettext(error.message),
+    ), 500
