@@ -11,6 +11,7 @@ from trygg.permissions import (
     assignable_roles,
     can_administer,
     can_edit_case,
+    can_export_key,
     can_file_report,
     can_manage_case,
     can_manage_school,
@@ -165,3 +166,14 @@ def test_leadership_actions_need_the_case_and_a_leading_role() -> None:
     assert can_manage_case(OWNER, routed) and not can_report_to_owner(OWNER, routed)
     assert not can_manage_case(RECTOR, routed) and not can_report_to_owner(RECTOR, routed)
     assert not can_manage_case(OWNER, CASE)
+
+
+def test_only_the_school_owner_exports_the_key_and_only_for_cases_routed_to_it() -> None:
+    routed = replace(CASE, routed_to_school_owner=True)
+    assert can_export_key(OWNER, routed)
+    assert not can_export_key(OWNER, CASE)  # not routed: the owner does not see it
+    assert not can_export_key(OTHER_OWNER, routed)  # another municipality
+    for user in (RECTOR, HANDLER, REPORTER, ADMIN, SCHOOL_ADMIN):
+        assert not can_export_key(user, routed)
+    suspected = replace(routed, suspected_user_ids=frozenset({OWNER.id}))
+    assert not can_export_key(OWNER, suspected)

@@ -99,6 +99,8 @@ def test_second_report_for_the_same_pupil_joins_the_open_case(
         pupil_name="  sara   NILSEN ",
         pupil_class="6b",
         account="Sara gråt i gangen etter gym.",
+        # Only people this form names: Jonas is in the case, but not in this report.
+        intervention="Snakket med Emma med en gang.",
         **{"others-0-name": "Emma Hansen", "others-0-aliases": ""},
     )
     assert first != second
@@ -117,7 +119,13 @@ def test_my_reports_lists_own_reports_newest_first(
     client: FlaskClient, demo: dict[str, str]
 ) -> None:
     first = filed(client, demo["ansatt"])
-    second = filed(client, demo["ansatt"], pupil_name="Ali Demir", pupil_class="5A")
+    second = filed(
+        client,
+        demo["ansatt"],
+        pupil_name="Ali Demir",
+        pupil_class="5A",
+        account="Ali sa at Jonas ikke lar ham være med.",
+    )
     listing = client.get("/meldinger").get_data(as_text=True)
     assert "<h1>Mine meldinger</h1>" in listing
     assert listing.index(f'href="{second}"') < listing.index(f'href="{first}"')

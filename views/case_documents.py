@@ -26,6 +26,7 @@ from trygg.cases.documents import (
     save_draft,
 )
 from trygg.cases.downloads import FORMATS, pdf_file, word_file
+from trygg.cases.names_check import case_people, with_not_names
 from trygg.cases.workflow import finalise_step, start_document, start_evaluation
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument
@@ -42,6 +43,7 @@ from views.document_pages import (
     race_conflict,
 )
 from views.extensions import db
+from views.name_questions import ADD_PERSON, apply_answers, confirmed_words
 
 bp = Blueprint("case_documents", __name__, url_prefix="/saker")
 # The domain's own words (trygg.cases.documents.save_draft), so one translation serves both.
@@ -99,11 +101,14 @@ def _post(case: Case, kind: str) -> str | Response | tuple[str, int]:
         # Someone finalised it while this form was open: keep the text, say why.
         form.form_errors.append(gettext(FINAL_IS_READ_ONLY))
         return page.render()
+    # "Which Ola?" answers rewrite the text as typed, before anything else reads it.
+    apply_answers(page.text_fields(), case_people(case), request.form)
+    page.confirmed = confirmed_words(request.form)
     if change_rows(form, request.form.get("add_row"), request.form.get("remove_row")):
         return page.render()
     if not form.validate():
         return page.render()
-    section = page.section()
+    section = with_not_names(page.section(), page.confirmed)
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else 0
     try:
         save_draft(db.session, case, doc, section, revision, acting_user(), now())
@@ -120,6 +125,17 @@ def _post(case: Case, kind: str) -> str | Response | tuple[str, int]:
         db.session.rollback()
         add_error(form, error.field, gettext(error.message, **error.params))
         return page.render()
+    if request.form.get(ADD_PERSON):
+        # Saved first, so nothing typed is lost on the way to the person form.
+        flash(gettext("Utkastet er lagret."), "success")
+        return redirect(
+            url_for(
+                "case_key.add_person",
+                case_id=case.id,
+                navn=request.form[ADD_PERSON][:200],
+                dokument=kind,
+            )
+        )
     if "ferdigstill" not in request.form:
         flash(gettext("Utkastet er lagret."), "success")
         return redirect(url_for(".edit", case_id=case.id, kind=kind))

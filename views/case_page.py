@@ -29,7 +29,12 @@ from trygg.documents.vocabulary import LEVELS
 from trygg.models import Case, CaseDocument, CaseEvent, User
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
-from trygg.permissions import can_edit_case, can_manage_case, can_report_to_owner
+from trygg.permissions import (
+    can_edit_case,
+    can_export_key,
+    can_manage_case,
+    can_report_to_owner,
+)
 from trygg.principal import Principal
 from views.extensions import db
 
@@ -259,4 +264,8 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
         "can_manage": can_manage_case(user, access),
         "can_report_owner": can_report_to_owner(user, access),
         "can_edit": can_edit,
+        # The school owner passes the key on to Statsforvalteren (views/case_key.py).
+        "key_export_url": optional_url("case_key.export", case_id=case.id)
+        if can_export_key(user, access)
+        else "",
     }

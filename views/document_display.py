@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext
 
 from trygg.cases.actors import display_name
+from trygg.cases.documents import NOT_NAMES
 from trygg.documents.inputs import Evaluation, Investigation, Plan, Report
 from trygg.documents.validation import human_path
 from trygg.documents.vocabulary import DECISIONS, LEVELS, NEXT_ACTIONS
@@ -22,8 +23,8 @@ from trygg.models import Case, User
 
 PEOPLE_KEYS = frozenset({"by", "with", "responsible"})
 WORDS = {"level": LEVELS, "decision": DECISIONS, "action": NEXT_ACTIONS}
-# Bookkeeping the engine needs but a reader does not.
-HIDDEN = frozenset({"measure", "plan_version"})
+# Bookkeeping the engine needs but a reader does not; words confirmed not to be names.
+HIDDEN = frozenset({"measure", "plan_version", NOT_NAMES})
 # Fields in the order the documents print them, not the order they were first saved.
 ORDER = {
     kind: list(model.model_fields)

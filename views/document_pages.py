@@ -29,11 +29,13 @@ from forms.document_fields import (
 )
 from trygg.cases.actors import roster
 from trygg.cases.documents import EditConflict, current, documents_of, jsonable
+from trygg.cases.names_check import case_people, check_texts, not_names
 from trygg.cases.workflow import final_plan, plan_changes, start_document, start_evaluation
 from trygg.clock import oslo_time
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
+from views import name_questions
 from views.document_display import Presenter
 from views.extensions import db
 
@@ -125,6 +127,8 @@ class EditPage:
         self.staff = roster(db.session, case.school_id)
         self.people = people_for(case, self.staff)
         self.problems: list[dict[str, Any]] = []
+        # Words ticked as «not a name» in a post that was not saved: still ticked.
+        self.confirmed: list[str] = []
         if form is None:
             form = self.spec.form_class(
                 formdata=None, data=self.spec.module.form_data(doc.data, self.people)
@@ -133,6 +137,19 @@ class EditPage:
             form.revision.data = str(doc.revision)
         self.form: Any = form
         set_choices(self.form, self.people)
+
+    def text_fields(self) -> dict[str, Any]:
+        return name_questions.document_text_fields(
+            self.form, self.doc.kind, self.spec.problem_fields
+        )
+
+    def _names(self) -> list[dict[str, str]]:
+        """Ask about names beside the fields: which Ola is meant, and is «Liv» a name."""
+        fields = self.text_fields()
+        texts = {name: f.data or "" for name, f in fields.items()}
+        check = check_texts(case_people(self.case), texts, not_names(self.doc.data))
+        button = ("lagre", gettext("Bruk svarene og lagre utkastet"))
+        return name_questions.show(fields, check, button, self.confirmed)
 
     def section(self) -> dict[str, Any]:
         module = self.spec.module
@@ -247,6 +264,7 @@ class EditPage:
         ]
         return render_template(
             template,
+            names=self._names(),
             form=self.form,
             fields_template=self.spec.template,
             blanks=blanks,

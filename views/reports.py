@@ -26,13 +26,15 @@ from trygg import audit
 from trygg.archive import ArchiveDamaged
 from trygg.cases.actors import PersonInput, roster
 from trygg.cases.documents import DocumentProblems, archived_file
-from trygg.cases.reports import NewReport, file_report, my_reports
+from trygg.cases.names_check import NameCheck, NamesToCheck
+from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, CaseEvent
 from trygg.permissions import can_file_report
 from views.access import audit_actor, current_user, requires, show_error
 from views.case_loading import acting_user, archive, now
 from views.extensions import db
+from views.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
 from views.notifications import deliver_new_notifications
 
 bp = Blueprint("reports", __name__, url_prefix="/meldinger")
@@ -47,6 +49,8 @@ def navigation() -> dict[str, bool]:
 
 # Domain errors about one of the other pupils (trygg.cases.actors.add_person).
 ROW_FIELDS = ("name", "kind", "guardian_of")
+# The free texts the meldeskjema anonymises (NewReport.texts).
+TEXT_FIELDS = ("account", "intervention", "arena_detail")
 
 
 def _yes(value: str | None) -> bool:
@@ -80,6 +84,7 @@ def _new_report(form: ReportForm) -> NewReport:
         intervention=form.intervention.data or "",
         others=others,
         guardians_informed_at=form.guardians_informed_at.data,
+        not_names=tuple(confirmed_words(request.form)),
     )
 
 
@@ -131,17 +136,47 @@ def _error_items(form: ReportForm) -> list[tuple[str | None, str]]:
     return items
 
 
+def _text_fields(form: ReportForm) -> dict[str, Any]:
+    return {name: form[name] for name in TEXT_FIELDS}
+
+
+def _add_pupil(form: ReportForm) -> str:
+    """ "Legg til person" beside a name warning: the name goes into an empty other-pupil
+    row (a new one if none is empty), for the reporter to choose the role."""
+    name = " ".join(request.form.get(ADD_PERSON, "").split())[:200]
+    if not name:
+        return ""
+    empty = [row for row in form.others if not (row.form.name.data or "").strip()]
+    if empty:
+        empty[0].form.name.data = name
+    elif len(form.others.entries) < MAX_OTHER_PUPILS:
+        form.others.append_entry({"name": name})
+    return gettext("%(name)s står nå under «Andre elever». Velg rollen til eleven.", name=name)
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 @requires(can_file_report)
 def new() -> str | Response:
     form = ReportForm()
-    if request.method == "POST" and _change_rows(form):
-        return _render_form(form)
+    if request.method == "POST":
+        # "Which Ola?" answers rewrite the text as typed, before anything reads it.
+        people = report_people(_new_report(form), acting_user())
+        apply_answers(_text_fields(form), people, request.form)
+        if _change_rows(form):
+            return _render_form(form)
+        added = _add_pupil(form)
+        if added:
+            return _render_form(form, report_names(_new_report(form), acting_user()), added)
     if form.validate_on_submit():
         try:
             doc = file_report(
                 db.session, archive(), acting_user(), _new_report(form), audit_actor(), now()
             )
+        except NamesToCheck as names:
+            # Asked before anything was stored; the form shows the questions at the text.
+            db.session.rollback()
+            show_error(form, names)
+            return _render_form(form, names.check)
         except DomainError as error:
             # file_report may have flushed a new case before it refused: undo all of it.
             db.session.rollback()
@@ -153,13 +188,20 @@ def new() -> str | Response:
     return _render_form(form)
 
 
-def _render_form(form: ReportForm) -> str:
+def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str = "") -> str:
     user = current_user()
     staff = sorted({u.name for u in roster(db.session, user.school_id or 0) if u.id != user.id})
+    errors = _error_items(form)
+    if names is not None:
+        button = ("send", gettext("Bruk svarene og send meldingen"))
+        errors += [(i["target"], i["text"]) for i in show(_text_fields(form), names, button)]
     return render_template(
         "reports/new.html",
         form=form,
-        errors=_error_items(form),
+        errors=errors,
+        notice=notice,
+        # Confirmed «not a name» words travel with the form until it is sent.
+        not_names=confirmed_words(request.form) if request.method == "POST" else [],
         staff=staff,
         # The <template> row rows.js copies; __index__ becomes the next free index.
         blank_row=OtherPupilForm(formdata=None, prefix="others-__index__-"),

@@ -34,6 +34,8 @@ class Ambiguity:
     end: int
     candidates: tuple[str, ...]  # labels, or name and role for people who are named
     candidate_ids: tuple[str, ...]  # actor ids; CASE_PUPIL_ID for the case's own pupil
+    # A possessive: "Olas" (the -s is part of `word`) or "Ola's" (it follows `end`).
+    genitive: bool = False
 
     @property
     def message(self) -> str:
@@ -186,6 +188,7 @@ class Anonymiser:
             end=mention.name_end,
             candidates=tuple(self.label_for(k) for k in keys),
             candidate_ids=tuple(keys),
+            genitive=mention.genitive,
         )
 
 

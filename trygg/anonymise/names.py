@@ -29,6 +29,7 @@ class NameWarning:
     start: int
     end: int
     message: str
+    name: str = ""  # the first name the word is: "Kari" for "Karis"
 
 
 def _message(word: str) -> str:
@@ -93,7 +94,7 @@ def unregistered_names(
                 continue
             if _next_words(text, end) & _PLACE_WORDS:
                 continue
-            warnings.append(NameWarning(word, start, end, _message(name)))
+            warnings.append(NameWarning(word, start, end, _message(name), name))
     return warnings
 
 

@@ -33,6 +33,9 @@ SECTION = {
     "evaluering": "evaluation",
 }
 CASE_KINDS = tuple(SECTION)
+# Words the user confirmed are not names (trygg.cases.names_check): kept with the draft,
+# never part of the document's input.
+NOT_NAMES = "confirmed_not_names"
 
 # Staff references per kind: path inside the section, "*" for every row.
 STAFF_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -100,7 +103,7 @@ def case_header(case: Case) -> dict[str, Any]:
 
 
 def document_input(case: Case, doc: CaseDocument) -> dict[str, Any]:
-    section = dict(doc.data)
+    section = {key: value for key, value in doc.data.items() if key != NOT_NAMES}
     if doc.kind == "aktivitetsplan":
         section["version"] = doc.number
         section.setdefault("created", doc.created_at.date().isoformat())

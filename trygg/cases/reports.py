@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.archive import Archive
 from trygg.cases.actors import PersonInput, add_person, find_staff, staff_actor
-from trygg.cases.documents import finalise, new_document
+from trygg.cases.documents import NOT_NAMES, finalise, new_document
 from trygg.cases.events import leaders_to_alert, notify, record_event
+from trygg.cases.names_check import NameCheck, NamesToCheck, People, check_texts, form_people
 from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, School, User
@@ -40,6 +41,30 @@ class NewReport:
     intervention: str = ""
     others: tuple[PersonInput, ...] = field(default_factory=tuple)
     guardians_informed_at: dt.datetime | None = None
+    # Words the reporter confirmed are not names ("Liv" in "Liv og lære").
+    not_names: tuple[str, ...] = ()
+
+    def texts(self) -> dict[str, str]:
+        """The free texts the meldeskjema anonymises, by form field."""
+        return {
+            "account": self.account,
+            "intervention": self.intervention,
+            "arena_detail": self.arena_detail,
+        }
+
+
+def report_people(report: NewReport, reporter: User) -> People:
+    """Who the report's text may name: the pupil, the other pupils and staff typed in the
+    form, and the reporter. Not the people of an open case it may join: the reporter
+    does not see the case, so the form must not reveal who is in it."""
+    staff = [(reporter.name, False)]
+    if report.staff_suspected and report.suspected_name.strip():
+        staff.append((report.suspected_name, True))
+    return form_people(report.pupil_name, report.others, staff)
+
+
+def report_names(report: NewReport, reporter: User) -> NameCheck:
+    return check_texts(report_people(report, reporter), report.texts(), report.not_names)
 
 
 def pupil_key(name: str, class_name: str) -> str:
@@ -93,6 +118,8 @@ def _section(report: NewReport, reporter_key: str, now: dt.datetime) -> dict[str
     }
     if report.guardians_informed_at is not None:
         section["guardians_informed"] = {"at": report.guardians_informed_at, "by": reporter_key}
+    if report.not_names:
+        section[NOT_NAMES] = list(report.not_names)
     return {k: v for k, v in section.items() if v is not None}
 
 
@@ -114,6 +141,9 @@ def file_report(
         )
     if not report.pupil_name.strip():
         raise DomainError("Skriv navnet på eleven meldingen gjelder.", field="pupil_name")
+    names = report_names(report, reporter)
+    if not names.clear:
+        raise NamesToCheck(names)
     case = _open_case(session, reporter.school, report, now)
     reporter_key = staff_actor(session, case, reporter).key
     if report.staff_suspected and report.suspected_name.strip():

@@ -15,9 +15,17 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.archive import Archive
-from trygg.cases.documents import current, documents_of, finalise, new_document
+from trygg.cases.documents import (
+    DocumentProblems,
+    check_document,
+    current,
+    documents_of,
+    finalise,
+    new_document,
+)
 from trygg.cases.events import record_event
 from trygg.cases.leadership import close_case
+from trygg.cases.names_check import name_problems
 from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, User
@@ -148,6 +156,11 @@ def finalise_step(
     """Finalise and move the case on. Returns a new plan draft when the evaluation asks
     for one, so the user can continue there."""
     _ensure_open(case)
+    # Asked on the page beside the text: which Ola is meant, and is «Liv» a name?
+    problems = name_problems(case, doc.kind, doc.data) if doc.status == DRAFT else []
+    if problems:
+        # With whatever else is missing, so the user sees the whole list at once.
+        raise DocumentProblems(problems + check_document(case, doc))
     if doc.kind == "aktivitetsplan":
         parent = session.get(CaseDocument, doc.parent_id) if doc.parent_id else None
         if parent is not None and parent.kind == "aktivitetsplan":
