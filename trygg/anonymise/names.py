@@ -20,6 +20,9 @@ _SENTENCE_ENDS = ".!?:;…"
 _PLACE_WORDS = frozenset(
     {"gate", "gata", "vei", "veg", "veien", "vegen", "plass", "allé", "alle", "skole", "skule"}
     | {"kirke", "kyrkje", "barnehage", "park", "parken", "torg", "torget", "brygge", "stadion"}
+    # Definite forms, as in "Stein-skolen" or "Lia barnehagen".
+    | {"skolen", "skulen", "kirken", "kirka", "kyrkja", "barnehagen", "hallen", "senteret"}
+    | {"senter", "bakken", "stranda", "banen", "stasjon", "stasjonen", "skogen", "butikken"}
 )
 
 
