@@ -70,7 +70,7 @@ def test_word_receipt_has_labels_instead_of_other_pupils_and_names_the_reporter(
 ) -> None:
     receipt_url = filed(client, demo["ansatt"])
     page = client.get(receipt_url).get_data(as_text=True)
-    assert f'href="{receipt_url}/word"' in page and "Last ned kvittering (Word)" in page
+    assert f'href="{receipt_url}/word"' in page and "Last ned meldeskjemaet (Word)" in page
 
     response = client.get(f"{receipt_url}/word")
     assert response.status_code == 200
