@@ -13,6 +13,7 @@ from trygg.clock import oslo_now
 from trygg.config import Settings
 from trygg.demo import demo_accounts, seed_demo
 from trygg.demo_cases import seed_demo_cases
+from trygg.demo_plan import seed_demo_plan
 from views.extensions import db
 
 
@@ -44,6 +45,9 @@ def register(app: Flask) -> None:
         db.session.commit()
         if cases:
             click.echo(f"Demosaker: {cases} saker på Nordpolen skole.")
+        if seed_demo_plan(db.session, Archive(settings.output_dir / "archive"), oslo_now().date()):
+            db.session.commit()
+            click.echo("Demoplan: skolens plan er publisert på Nordpolen skole.")
         click.echo("Demobrukere (samme passord for alle):")
         for account in demo_accounts():
             click.echo(f"  {account.email:42} {account.role:14} {account.school or 'Oslo kommune'}")

@@ -4,15 +4,18 @@ current whatever day `make run` is started."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import docx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.case_steps import archive_for, user
 from trygg.cases.overview import CaseFilter, deadlines_of, list_cases, stage_of
 from trygg.demo_cases import seed_demo_cases
-from trygg.models import ArchivedFile, Case
+from trygg.demo_plan import plan_document, seed_demo_plan
+from trygg.models import Acknowledgement, ArchivedFile, Case, SchoolPlan
 from trygg.principal import Principal
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
@@ -42,3 +45,17 @@ def test_three_cases_at_three_stages_and_idempotent(
         "Leo Johansen",
         "Nora Haugen",
     }
+
+
+def test_the_demo_plan_is_published_and_signed_by_the_kontaktlaerer_once(
+    session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    assert seed_demo_plan(session, archive_for(tmp_path), TODAY) is True
+    session.commit()
+    assert seed_demo_plan(session, archive_for(tmp_path), TODAY) is False
+    [plan] = session.execute(select(SchoolPlan)).scalars()
+    assert (plan.school_year, plan.version_date) == ("2026/2027", dt.date(2026, 8, 10))
+    signed = session.execute(select(Acknowledgement)).scalars().all()
+    assert [a.user_id for a in signed] == [user(session, demo["kontaktlaerer"]).id]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(plan_document())).paragraphs)
+    assert "demo" in text and "§ 12-5" in text
