@@ -12,6 +12,7 @@ def register_views(app: Flask) -> None:
         admin_calendar,
         admin_school,
         admin_templates,
+        alerts,
         auth,
         case_documents,
         case_key,
@@ -33,6 +34,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin_school.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(alerts.bp)
     app.register_blueprint(case_documents.bp)
     app.register_blueprint(case_pdf.bp)
     app.register_blueprint(case_key.bp)

@@ -1,19 +1,16 @@
-"""Journeys 2–3: the case lists, the case page, the leadership's actions, the case's people,
-and the in-app alerts.
+"""Journeys 2–3: the case lists, the case page, the leadership's actions and the case's
+people (the in-app alerts are in views/alerts.py).
 
 Every case is loaded through case_or_404: a case the user may not see (§ 12-5) is absent,
-on the page and on every action. The blueprint has no url_prefix because the alerts live
-at /varsler, outside /saker.
+on the page and on every action.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from forms.base import BaseForm
@@ -32,28 +29,24 @@ from forms.cases import (
     ReceiptForm,
 )
 from trygg import audit
-from trygg.acknowledgements.signing import NOTICE_CODE as PLAN_NOTICE
 from trygg.cases import actors, leadership, overview
-from trygg.cases.access import case_access, visible_to
+from trygg.cases.access import case_access
 from trygg.cases.actors import PersonInput
-from trygg.cases.events import NOTICE_TEXTS
 from trygg.cases.registry import register_person
 from trygg.errors import DomainError
-from trygg.models import Case, Notification
+from trygg.models import Case
 from trygg.models.cases import CLOSED, OPEN
 from trygg.permissions import (
-    any_user,
     can_manage_case,
     can_report_to_owner,
     can_see_cases,
-    can_view_case,
 )
 from trygg.principal import Principal
 from trygg.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from views.access import audit_actor, current_user, requires, show_error
 from views.case_forms import case_forms
 from views.case_loading import acting_user, case_or_404, now, today
-from views.case_page import case_page, date_text, deadline_badges, time_text
+from views.case_page import case_page, date_text, deadline_badges
 from views.extensions import db
 from views.notifications import deliver_new_notifications
 
@@ -63,24 +56,7 @@ STATUSES = (OPEN, CLOSED, "all")
 YES = ("1", "ja", "on", "true")
 
 
-@bp.app_context_processor
-def case_navigation() -> dict[str, Any]:
-    user: Principal | None = g.get("principal")
-    if user is None:
-        return {"nav_cases": "", "unread_notices": 0}
-    try:
-        unread = db.session.execute(
-            select(func.count()).select_from(
-                _my_alerts(user).where(Notification.read_at.is_(None)).subquery()
-            )
-        ).scalar_one()
-    except SQLAlchemyError:
-        # An error page after a failed transaction must still render; the count can wait.
-        unread = 0
-    return {"nav_cases": _list_title(user) if can_see_cases(user) else "", "unread_notices": unread}
-
-
-def _list_title(user: Principal) -> str:
+def list_title(user: Principal) -> str:
     if user.role == SKOLEEIER:
         return gettext("Innboks")
     if user.role == KONTAKTLAERER:
@@ -139,7 +115,7 @@ def index() -> str:
     }
     return render_template(
         "cases/index.html",
-        title=_list_title(user),
+        title=list_title(user),
         rows=[_row(r) for r in page.rows],
         total=page.total,
         page=page.page,
@@ -343,63 +319,3 @@ def add_person(case_id: int) -> str | Response:
     else:
         message = gettext("%(name)s er lagt til i saken.", name=actor.name)
     return _done(case, message, anchor="personer")
-
-
-def _my_alerts(user: Principal) -> Select[tuple[Notification]]:
-    """The user's alerts about cases they may see now, and alerts about no case.
-
-    An alert outlives access: a handler or leader may later be suspected (§ 12-5). Such an
-    alert is left out, not shown as "no access", which would tell the suspect about it.
-    """
-    return (
-        select(Notification)
-        .outerjoin(Case, Case.id == Notification.case_id)
-        .where(
-            Notification.user_id == user.id,
-            or_(Notification.case_id.is_(None), visible_to(user)),
-        )
-    )
-
-
-@bp.route("/varsler")
-@requires(any_user)
-def notifications() -> str:
-    user = current_user()
-    notes = db.session.execute(
-        _my_alerts(user).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)
-    ).scalars()
-    rows = []
-    for note in notes:
-        case = db.session.get(Case, note.case_id) if note.case_id else None
-        # visible_to agrees with can_view_case (tests/test_case_visibility.py); checked
-        # again here because a link must never point at a case the user may not see.
-        visible = case is not None and can_view_case(user, case_access(case))
-        rows.append(
-            {
-                "text": gettext(NOTICE_TEXTS.get(note.code, note.code)),
-                "at": time_text(note.created_at),
-                "unread": note.read_at is None,
-                "reference": case.reference if visible and case else "",
-                "url": url_for("cases.show", case_id=case.id) if visible and case else "",
-                # A reminder to acknowledge the school's plan is about no case.
-                "plan_url": url_for("acknowledgements.plan") if note.code == PLAN_NOTICE else "",
-            }
-        )
-    return render_template(
-        "cases/notifications.html", notices=rows, form=ConfirmCaseForm(formdata=None)
-    )
-
-
-@bp.route("/varsler/lest", methods=["POST"])
-@requires(any_user)
-def mark_read() -> Response:
-    form = ConfirmCaseForm()
-    if form.validate_on_submit():
-        db.session.execute(
-            update(Notification)
-            .where(Notification.user_id == current_user().id, Notification.read_at.is_(None))
-            .values(read_at=now())
-        )
-        db.session.commit()
-        flash(gettext("Alle varsler er merket som lest."), "success")
-    return redirect(url_for("cases.notifications"))
