@@ -8,14 +8,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from trygg.config import Settings, settings_from_env
+from trygg.config import ConfigError, Settings, settings_from_env
 from trygg.passwords import Passwords
 
 ROOT = Path(__file__).resolve().parent
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or settings_from_env(os.environ, ROOT)
+    if settings is None:
+        try:
+            settings = settings_from_env(os.environ, ROOT)
+        except ConfigError as error:
+            # Refuse to start with the reason alone: a traceback buries it, for the
+            # operator of gunicorn and for someone trying `flask render` alike.
+            raise SystemExit(f"Trygg starter ikke: {error}") from error
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(
         SECRET_KEY=settings.secret_key,

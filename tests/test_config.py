@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,8 +34,28 @@ def test_create_app_refuses_to_start_in_production_without_key(
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("TRYGG_ENV", "production")
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
-    with pytest.raises(ConfigError):
+    # SystemExit, so the operator reads the reason, not a traceback.
+    with pytest.raises(SystemExit, match="Trygg starter ikke: SECRET_KEY"):
         create_app()
+
+
+def test_the_flask_command_without_a_key_says_why_in_one_line(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "TRYGG_ENV", "FLASK_APP")
+    }
+    environ["INSTANCE_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "schema", "kvittering"],
+        cwd=root,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Trygg starter ikke: SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_settings(tmp_path: Path) -> None:
