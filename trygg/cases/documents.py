@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trygg.anonymise import UnreadableDocument, scan_docx
+from trygg.anonymise import LeakScanner, UnreadableDocument, scan_docx
 from trygg.archive import Archive
 from trygg.cases.actors import actor_inputs, anonymiser_actor, staff_reference
 from trygg.cases.events import record_event
 from trygg.clock import oslo_time
 from trygg.documents import InvalidInput, RenderedDocument, render_document, validate_input
 from trygg.documents.filenames import document_filename
+from trygg.documents.validation import human_path
 from trygg.errors import DomainError
 from trygg.models import ArchivedFile, Case, CaseDocument, User
 from trygg.models.documents import DRAFT, FINAL
@@ -221,11 +222,42 @@ def leak_problems(case: Case, doc: CaseDocument, rendered: RenderedDocument) -> 
         )
     except UnreadableDocument:
         return ["Det ferdige dokumentet kunne ikke leses for kontroll av navn."]
-    return [
-        f"Navnet «{hit.name}» står i {hit.where}. Skriv om teksten, eller legg personen til "
-        "i saken, før dokumentet arkiveres."
-        for hit in hits
-    ]
+    written_in = _fields_naming(case, doc)
+    problems = []
+    for hit in hits:
+        fields = [f for actor in hit.actor_ids for f in written_in.get(actor, [])]
+        fields = list(dict.fromkeys(fields))
+        where = f" Det er skrevet i: {', '.join(fields)}." if fields else ""
+        problems.append(
+            f"Navnet «{hit.name}» står i {hit.where} i det ferdige dokumentet.{where} Skriv om "
+            "teksten, eller legg personen til i saken, før dokumentet arkiveres."
+        )
+    return problems
+
+
+def _fields_naming(case: Case, doc: CaseDocument) -> dict[str, list[str]]:
+    """For each labelled person (actor id): the form fields where they are named, by label
+    ("Undersøkelse › Samtale 2 › Hva ble sagt"), so a leak can be traced to its field.
+    A leak found in the template itself (its properties, say) has no field."""
+    scanner = LeakScanner(case.pupil_name, [anonymiser_actor(a) for a in case.actors])
+    found: dict[str, list[str]] = {}
+    section = SECTION[doc.kind]
+    for loc, text in _text_leaves(document_input(case, doc)[section], (section,)):
+        for hit in scanner.scan(text, ""):
+            for actor in hit.actor_ids:
+                if human_path(loc) not in found.setdefault(actor, []):
+                    found[actor].append(human_path(loc))
+    return found
+
+
+def _text_leaves(node: Any, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, str):
+        return [(loc, node)]
+    if isinstance(node, Mapping):
+        return [leaf for key, value in node.items() for leaf in _text_leaves(value, (*loc, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _text_leaves(value, (*loc, i))]
+    return []
 
 
 def finalise(
