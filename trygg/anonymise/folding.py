@@ -40,6 +40,9 @@ def fold_word(word: str) -> str:
 # People spell æ/ø/å both ways in ASCII ("Sæther" as "Saether" or "Sather", "Åse" as
 # "Aase"), so a registered name is indexed under every such spelling.
 _ALTERNATIVES = {"æ": ("ae", "a"), "ø": ("o", "oe"), "å": ("a", "aa")}
+# Every mix of spellings is 2^n for n such letters: fine for a real name ("Bjørnæs"), a
+# hang for "ååååå…" typed into a form. Past this many, only the uniform spellings count.
+_MAX_MIXED_LETTERS = 4
 
 
 def name_variants(word: str) -> frozenset[str]:
@@ -48,6 +51,9 @@ def name_variants(word: str) -> frozenset[str]:
     slots = [_ALTERNATIVES.get(char, (char,)) for char in lowered]
     if all(len(slot) == 1 for slot in slots):
         return frozenset({fold_word(word)})
+    if sum(len(slot) > 1 for slot in slots) > _MAX_MIXED_LETTERS:
+        uniform = ("".join(slot[i] if len(slot) > 1 else slot[0] for slot in slots) for i in (0, 1))
+        return frozenset({fold_word(word), *(fold_word(w) for w in uniform)})
     return frozenset(fold_word("".join(choice)) for choice in product(*slots))
 
 
