@@ -235,6 +235,21 @@ def test_the_report_form_warns_keeps_everything_and_files_once_confirmed(
     assert "Sara sa at Elev A og Elev B ikke lot henne være med, og Liv så det." in receipt
 
 
+def test_the_report_form_shows_name_warnings_beside_its_other_errors(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    log_in(client, demo["ansatt"])
+    account = "Sara sa at Kari ikke lot henne være med."
+    status, page, _ = post_report(client, account=account, **{"others-0-role": ""})
+
+    assert status == 200 and cases(session) == []
+    summary = html.unescape(error_summary(page))
+    # One round: the missing role and the name, not the role first and the name after.
+    assert "Velg rollen til eleven." in summary
+    assert "«Kari» ser ut som et navn som ikke er registrert i saken." in summary
+    assert "Sara sa at <mark>Kari</mark> ikke lot henne" in page
+
+
 def test_the_report_form_asks_which_person_a_shared_surname_means(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:

@@ -185,6 +185,11 @@ def new() -> str | Response:
             db.session.commit()
             deliver_new_notifications()
             return redirect(url_for("reports.receipt", document_id=doc.id))
+    if request.method == "POST":
+        # Every problem at once: the name questions beside the other errors, so the
+        # reporter is not sent round twice.
+        names = report_names(_new_report(form), acting_user())
+        return _render_form(form, None if names.clear else names)
     return _render_form(form)
 
 
