@@ -40,6 +40,11 @@ def test_three_cases_at_three_stages_and_idempotent(
     assert session.execute(select(func.count(ArchivedFile.id))).scalar_one() == 5
     rektor = Principal.of(user(session, demo["ledelse"]))
     assert list_cases(session, rektor, TODAY, CaseFilter()).total == 3
+    # The serious one was reported on, so the school owner's inbox is not empty.
+    owner = Principal.of(user(session, demo["skoleeier"]))
+    assert [r.pupil_name for r in list_cases(session, owner, TODAY, CaseFilter()).rows] == [
+        "Leo Johansen"
+    ]
     handler = Principal.of(user(session, demo["kontaktlaerer"]))
     assert {r.pupil_name for r in list_cases(session, handler, TODAY, CaseFilter()).rows} == {
         "Leo Johansen",

@@ -16,7 +16,7 @@ from trygg import audit
 from trygg.archive import Archive
 from trygg.cases.actors import PersonInput, add_person
 from trygg.cases.documents import save_draft
-from trygg.cases.leadership import Receipt, assign_handler, receive
+from trygg.cases.leadership import Receipt, assign_handler, receive, record_owner_report
 from trygg.cases.reports import NewReport, file_report
 from trygg.cases.workflow import finalise_step, start_document
 from trygg.models import Case, School, User
@@ -83,10 +83,15 @@ def seed_demo_cases(session: Session, archive: Archive, today: dt.date) -> int:
     )
     leo = session.get(Case, report.case_id)
     assert leo is not None
-    receive(
-        session, leo, Receipt(rektor_informed_at=_at(week_ago, 11)), hilde, BY, _at(week_ago, 11)
-    )
+    # Serious (weeks of chat messages) and reported to the school owner, so the owner's
+    # inbox in the demo is not empty.
+    receipt = Receipt(rektor_informed_at=_at(week_ago, 11), serious=True)
+    receive(session, leo, receipt, hilde, BY, _at(week_ago, 11))
     assign_handler(session, leo, f"u{per.id}", hilde, BY, _at(week_ago, 11, 5))
+    owner = leo.school.municipality.owner_contact or "Skoleeier"
+    record_owner_report(
+        session, leo, _at(week_ago, 11, 30), owner, hilde, BY, _at(week_ago, 11, 30)
+    )
     investigation = start_document(session, leo, "undersokelse", per, _at(week_ago, 13))
     save_draft(
         session,
