@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DatabaseError
 
 from app import create_app
 from tests.conftest import make_settings
@@ -64,6 +65,11 @@ def test_migration_seeds_roles_and_protects_the_audit_trail(
     result = migrated.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert migrated.test_cli_runner().invoke(args=["audit-verify"]).exit_code == 0
+    # Migration 0005's triggers stand: the demo's cases cannot be deleted.
+    engine = create_engine(database_url)
+    with pytest.raises(DatabaseError), engine.begin() as connection:
+        connection.execute(text("DELETE FROM cases"))
+    engine.dispose()
 
 
 def test_every_revision_goes_down_and_up(database_url: str, migrated: Flask) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from trygg.models import immutability  # noqa: F401  (installs the triggers)
 from trygg.models.acknowledgements import Acknowledgement, SchoolPlan
 from trygg.models.audit import AuditEvent, AuditHead
 from trygg.models.base import Base, utcnow
