@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
+from tests.document_pages import INVESTIGATION
 from trygg.cases.actors import PersonInput, add_person
 from trygg.cases.documents import (
     DocumentProblems,
@@ -27,27 +28,6 @@ from trygg.errors import DomainError
 from trygg.models import ArchivedFile, Case, CaseDocument, DocumentTemplate, Notification
 from trygg.models.cases import CLOSED
 
-INVESTIGATION = {
-    "watch": "Ekstra voksen ute i storefri.",
-    "conversations": [
-        {
-            "date": "2026-09-15",
-            "with": "pupil",
-            "by": "Per Olsen",
-            "account": "Sara forteller at Jonas holder henne utenfor.",
-        },
-        {
-            "date": "2026-09-16",
-            "with": "p1",
-            "by": "Per Olsen",
-            "account": "Jonte mener det var tull.",
-            "kontradiksjon": True,
-        },
-    ],
-    "analysis": "Sara holdes utenfor over tid.",
-    "best_interest": "Saras trygghet veier tyngst.",
-    "conclusion": {"pupil_safe": False, "plan_needed": True},
-}
 MEASURE = {
     "description": "Voksen ute i storefri",
     "level": "gruppe",

@@ -68,7 +68,7 @@ def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
     response = client.get(f"/saker/{case.id}/samlet.pdf")
 
     assert response.status_code == 200, text_of(response)[:2000]
-    assert response.headers["Content-Disposition"].endswith('_saksdokumenter.pdf"')
+    assert response.headers["Content-Disposition"].endswith("_saksdokumenter.pdf")
     reader = PdfReader(io.BytesIO(response.data))
     titles = [item.title for item in reader.outline]  # type: ignore[union-attr]
     assert titles == [
@@ -99,7 +99,7 @@ def test_a_password_protected_copy_for_home_leaves_the_archive_alone(
     response = send_home(client, url, "sommerfugl-42", "sommerfugl-42")
 
     assert response.status_code == 200, text_of(response)[:2000]
-    assert response.headers["Content-Disposition"].endswith('_aktivitetsplan_v1_passord.pdf"')
+    assert response.headers["Content-Disposition"].endswith("_aktivitetsplan_v1_passord.pdf")
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.is_encrypted
     assert reader.decrypt("feil-passord").name == "NOT_DECRYPTED"

@@ -86,7 +86,7 @@ def test_word_file_of_a_final_document_is_the_archived_file(
     assert response.status_code == 200
     assert response.mimetype == DOCX_TYPE
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="{case.reference.replace("/", "-")}_aktivitetsplan_v1.docx"'
+        f"attachment; filename={case.reference.replace('/', '-')}_aktivitetsplan_v1.docx"
     )
     assert response.headers["Cache-Control"] == "no-store"
     assert hashlib.sha256(response.data).hexdigest() == stored.sha256
@@ -190,7 +190,7 @@ def test_pdf_of_a_final_document_is_made_once_and_archived(
 
     assert first.status_code == 200, text_of(first)[:2000]
     assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
-    assert first.headers["Content-Disposition"].endswith('_aktivitetsplan_v1.pdf"')
+    assert first.headers["Content-Disposition"].endswith("_aktivitetsplan_v1.pdf")
     [stored] = archived(session, plan, "pdf")
     assert stored.sha256 == hashlib.sha256(first.data).hexdigest()
     info = PdfReader(io.BytesIO(first.data)).metadata

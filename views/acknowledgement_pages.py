@@ -8,15 +8,12 @@ from typing import Any
 
 from flask import abort, render_template, url_for
 from flask_babel import format_date, format_datetime, gettext
-from werkzeug.wrappers import Response
 
 from trygg import acknowledgements as acks
 from trygg import audit
-from trygg.archive import ArchiveDamaged
 from trygg.errors import NotFound
 from trygg.models import Acknowledgement, SchoolPlan
-from trygg.pdf import ConverterPool, shared_pool
-from views.access import audit_actor, current_user, settings
+from views.access import audit_actor, current_user
 from views.case_loading import now
 from views.extensions import db
 
@@ -27,12 +24,6 @@ def plan_or_404(plan_id: int) -> SchoolPlan:
         return acks.plan_for(db.session, current_user(), plan_id)
     except NotFound:
         abort(404)
-
-
-def converters() -> ConverterPool | None:
-    addresses = settings().converters
-    # Only the configured warm service: a cold LibreOffice per request would not scale.
-    return shared_pool(addresses) if addresses else None
 
 
 def time_text(value: dt.datetime | None) -> str:
@@ -131,19 +122,3 @@ def register_page(plan: SchoolPlan | None) -> str:
         versions=[plan_row(v, current) for v in acks.plan_versions(db.session, plan.school_id)],
         list_url=url_for("acknowledgements.register_docx", plan_id=plan.id),
     )
-
-
-def attachment(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def damaged_archive(error: ArchiveDamaged) -> tuple[str, int]:
-    return render_template(
-        "errors/error.html",
-        status=500,
-        title=gettext("Filen kan ikke hentes"),
-        text=gettext(error.message),
-    ), 500

@@ -30,9 +30,6 @@ from trygg.permissions import (
 from trygg.principal import Principal
 from views.access import audit_actor, current_user, requires, show_error
 from views.acknowledgement_pages import (
-    attachment,
-    converters,
-    damaged_archive,
     kvittering_row,
     plan_or_404,
     plan_row,
@@ -41,6 +38,7 @@ from views.acknowledgement_pages import (
 )
 from views.case_loading import acting_user, archive, now, today
 from views.extensions import db
+from views.files import attachment, converters, damaged_archive
 
 bp = Blueprint("acknowledgements", __name__, url_prefix="/skolens-plan")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,9 +31,9 @@ from trygg.cases.workflow import finalise_step, start_document, start_evaluation
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
-from trygg.pdf import PdfError, shared_pool
+from trygg.pdf import PdfError
 from trygg.permissions import can_handle_cases, can_see_cases
-from views.access import audit_actor, current_user, requires, settings
+from views.access import audit_actor, current_user, requires
 from views.case_loading import acting_user, archive, case_or_404, now
 from views.document_pages import (
     KINDS,
@@ -43,6 +43,7 @@ from views.document_pages import (
     race_conflict,
 )
 from views.extensions import db
+from views.files import attachment, converters, download_failure
 from views.name_questions import ADD_PERSON, apply_answers, confirmed_words
 
 bp = Blueprint("case_documents", __name__, url_prefix="/saker")
@@ -200,12 +201,6 @@ def new_version(case_id: int, kind: str) -> Response:
 # --- Downloads ---------------------------------------------------------------------
 
 
-def _converters() -> Any:
-    addresses = settings().converters
-    # Only the configured service: a cold LibreOffice per request would not scale.
-    return shared_pool(addresses) if addresses else None
-
-
 @bp.route("/<int:case_id>/dokumenter/<int:document_id>/<fmt>")
 @requires(can_see_cases)
 def download(case_id: int, document_id: int, fmt: str) -> Response | tuple[str, int]:
@@ -221,32 +216,15 @@ def download(case_id: int, document_id: int, fmt: str) -> Response | tuple[str, 
             file = word_file(db.session, archive(), case, doc)
         else:
             file = pdf_file(
-                db.session, archive(), case, doc, _converters(), current_user().id, now()
+                db.session, archive(), case, doc, converters(), current_user().id, now()
             )
-    except PdfError as error:
-        db.session.rollback()
-        return render_template(
-            "case_documents/pdf_unavailable.html",
-            message=gettext(error.message),
+    except (PdfError, DocumentProblems, ArchiveDamaged) as error:
+        return download_failure(
+            error,
             word_url=word_url,
-            case_url=url_for("cases.show", case_id=case.id),
-        ), 503
-    except DocumentProblems as problems:
-        db.session.rollback()
-        return render_template(
-            "case_documents/not_ready.html",
-            problems=problems.problems,
             edit_url=url_for(".edit", case_id=case.id, kind=doc.kind),
-            case_url=url_for("cases.show", case_id=case.id),
-        ), 422
-    except ArchiveDamaged as error:
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            status=500,
-            title=gettext("Dokumentet kan ikke hentes"),
-            text=gettext(error.message),
-        ), 500
+            back_url=url_for("cases.show", case_id=case.id),
+        )
     content = file.content
     _audit(case, "document.downloaded", doc, format=fmt)
     try:
@@ -260,7 +238,4 @@ def download(case_id: int, document_id: int, fmt: str) -> Response | tuple[str, 
         content = archive().get(stored.sha256, fmt)
         _audit(case, "document.downloaded", doc, format=fmt)
         db.session.commit()
-    response = Response(content, mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(content, file.mimetype, file.filename)

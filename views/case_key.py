@@ -27,6 +27,7 @@ from views.access import audit_actor, current_user, requires, show_error
 from views.case_loading import acting_user, case_or_404, now
 from views.document_pages import KINDS
 from views.extensions import db
+from views.files import attachment
 
 bp = Blueprint("case_key", __name__, url_prefix="/saker")
 
@@ -39,10 +40,7 @@ def export(case_id: int) -> Response:
         abort(403)
     file = export_key(db.session, case, audit_actor(), now(), gettext)
     db.session.commit()
-    response = Response(file.content, mimetype="text/csv; charset=utf-8")
-    response.headers.set("Content-Disposition", "attachment", filename=file.filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(file.content, "text/csv; charset=utf-8", file.filename)
 
 
 def _document(value: str | None) -> str:

@@ -14,57 +14,25 @@ from forms.home_copy import HomeCopyForm
 from trygg import audit
 from trygg.archive import ArchiveDamaged
 from trygg.cases.documents import DocumentProblems
-from trygg.cases.downloads import DocumentFile, document_title
+from trygg.cases.downloads import document_title
 from trygg.cases.sending import case_bundle, check_password, home_copy
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
-from trygg.pdf import PdfError, shared_pool
+from trygg.pdf import PdfError
 from trygg.permissions import can_handle_cases, can_see_cases
-from views.access import audit_actor, current_user, requires, settings, show_error
+from views.access import audit_actor, current_user, requires, show_error
 from views.case_loading import archive, case_or_404, now
 from views.extensions import db
+from views.files import attachment, converters, download_failure
 
 bp = Blueprint("case_pdf", __name__, url_prefix="/saker")
 
 
-def _converters() -> Any:
-    addresses = settings().converters
-    # Only the configured service: a cold LibreOffice per request would not scale.
-    return shared_pool(addresses) if addresses else None
-
-
-def _send(file: DocumentFile) -> Response:
-    response = Response(file.content, mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _failure(case: Case, error: Exception) -> tuple[str, int]:
-    db.session.rollback()
+def _failure(case: Case, error: PdfError | DocumentProblems | ArchiveDamaged) -> tuple[str, int]:
+    # The PDFs here are made from final documents, so the way back is the case page.
     case_url = url_for("cases.show", case_id=case.id)
-    if isinstance(error, PdfError):
-        return render_template(
-            "case_documents/pdf_unavailable.html",
-            message=gettext(error.message),
-            word_url=case_url,
-            case_url=case_url,
-        ), 503
-    if isinstance(error, DocumentProblems):
-        return render_template(
-            "case_documents/not_ready.html",
-            problems=error.problems,
-            edit_url=case_url,
-            case_url=case_url,
-        ), 422
-    assert isinstance(error, ArchiveDamaged)
-    return render_template(
-        "errors/error.html",
-        status=500,
-        title=gettext("Dokumentet kan ikke hentes"),
-        text=gettext(error.message),
-    ), 500
+    return download_failure(error, word_url=case_url, edit_url=case_url, back_url=case_url)
 
 
 def _audit(case: Case, action: str, **details: Any) -> None:
@@ -76,7 +44,7 @@ def _audit(case: Case, action: str, **details: Any) -> None:
 def bundle(case_id: int) -> Response | tuple[str, int]:
     case = case_or_404(case_id)
     try:
-        file = case_bundle(db.session, archive(), case, _converters(), current_user().id, now())
+        file = case_bundle(db.session, archive(), case, converters(), current_user().id, now())
     except DomainError as error:
         db.session.rollback()
         return render_template(
@@ -89,7 +57,7 @@ def bundle(case_id: int) -> Response | tuple[str, int]:
         return _failure(case, error)
     _audit(case, "case.bundle_downloaded")
     db.session.commit()
-    return _send(file)
+    return attachment(file.content, file.mimetype, file.filename)
 
 
 @bp.route("/<int:case_id>/dokumenter/<int:document_id>/send-hjem", methods=["GET", "POST"])
@@ -105,7 +73,7 @@ def send_home(case_id: int, document_id: int) -> Response | str | tuple[str, int
         try:
             check_password(password, repeat)
             file = home_copy(
-                db.session, archive(), case, doc, _converters(), password, current_user().id, now()
+                db.session, archive(), case, doc, converters(), password, current_user().id, now()
             )
         except DomainError as error:
             db.session.rollback()
@@ -115,7 +83,7 @@ def send_home(case_id: int, document_id: int) -> Response | str | tuple[str, int
         else:
             _audit(case, "document.home_copy", document=doc.id)
             db.session.commit()
-            return _send(file)
+            return attachment(file.content, file.mimetype, file.filename)
     return render_template(
         "case_documents/home_copy.html",
         form=form,

@@ -26,6 +26,7 @@ from trygg import audit
 from trygg.archive import ArchiveDamaged
 from trygg.cases.actors import PersonInput, roster
 from trygg.cases.documents import DocumentProblems, archived_file
+from trygg.cases.downloads import MIMETYPES
 from trygg.cases.names_check import NameCheck, NamesToCheck
 from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
 from trygg.errors import DomainError
@@ -34,6 +35,7 @@ from trygg.permissions import can_file_report
 from views.access import audit_actor, current_user, requires, show_error
 from views.case_loading import acting_user, archive, now
 from views.extensions import db
+from views.files import attachment
 from views.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
 from views.notifications import deliver_new_notifications
 
@@ -332,12 +334,7 @@ def receipt_docx(document_id: int) -> Response:
         now=now(),
     )
     db.session.commit()
-    response = Response(
-        content,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
-    return response
+    return attachment(content, MIMETYPES["docx"], stored.filename)
 
 
 @bp.route("")

@@ -222,6 +222,9 @@ def leak_problems(case: Case, doc: CaseDocument, rendered: RenderedDocument) -> 
         )
     except UnreadableDocument:
         return ["Det ferdige dokumentet kunne ikke leses for kontroll av navn."]
+    if not hits:
+        return []
+    # Only when something leaked: tracing it to its field scans every field again.
     written_in = _fields_naming(case, doc)
     problems = []
     for hit in hits:
