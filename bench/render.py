@@ -1,7 +1,7 @@
 """Benchmark: bare docxtpl vs Trygg's full render path vs a zip floor; warm vs cold PDF.
 
 Run from the repository root: .venv/bin/python -m bench.render [--runs N] [--pdf-runs N]
-Renders shared/examples/aktivitetsplan.json; the DOCX variants run interleaved, in a
+Renders examples/aktivitetsplan.json; the DOCX variants run interleaved, in a
 shuffled order each round, after warm-ups. Figures are medians. Without LibreOffice or
 .venv-uno the PDF rows are skipped and the reason is printed.
 """
@@ -41,7 +41,7 @@ from trygg.pdf import ConverterService, PdfUnavailable, convert_docx_to_pdfa
 from trygg.pdf.locate import find_soffice, find_uno_python
 
 KIND = "aktivitetsplan"
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / f"{KIND}.json"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / f"{KIND}.json"
 WARMUPS = 3
 
 

@@ -26,7 +26,7 @@ from trygg import acknowledgements as acks
 from trygg.documents import validate_input
 from trygg.errors import DomainError
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kvittering.json"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kvittering.json"
 
 
 @pytest.mark.parametrize(

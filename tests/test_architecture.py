@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +51,22 @@ def test_no_junk_drawer_modules() -> None:
     project = ("trygg", "views", "forms", "commands", "tests", "bench", "doc_templates")
     names = {p.name for folder in project for p in (ROOT / folder).rglob("*.py")}
     assert not names & {"utils.py", "helpers.py", "misc.py"}
+
+
+def test_nothing_reads_outside_the_repository() -> None:
+    # A user clones the repository with nothing beside it: examples and test data live
+    # inside it (examples/, tests/data/), never in a folder next to the checkout.
+    outside = re.compile(r"""\.\./shared|["']shared["']""")
+    paths = [
+        path
+        for folder in ("trygg", "views", "web", "forms", "commands", "tests", "bench")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != Path(__file__).resolve()
+    ]
+    paths += [ROOT / "Makefile", ROOT / ".ci" / "run", ROOT / "app.py"]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in paths
+        if path.exists() and outside.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

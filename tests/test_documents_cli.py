@@ -14,7 +14,7 @@ from commands.documents import register
 from trygg.documents.guard import document_text
 from trygg.documents.render import template_path
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def run(*args: str) -> Result:

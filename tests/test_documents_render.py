@@ -17,7 +17,7 @@ from trygg.documents.hostile import HOSTILE, hostile_input, long_paragraph
 from trygg.documents.render import JINJA_ENV, template_path
 from trygg.documents.service import build_context
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CASE_KINDS = ("meldeskjema", "undersokelse", "aktivitetsplan", "evaluering")
 ALL_KINDS = (*CASE_KINDS, "kvittering", "kvitteringsliste")
 

@@ -8,7 +8,7 @@ import pytest
 from trygg.documents import InvalidInput, document_filename, input_schema, validate_input
 from trygg.documents.sanitise import clean_text
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 KINDS = ("meldeskjema", "undersokelse", "aktivitetsplan", "evaluering", "kvittering")
 
 

@@ -66,7 +66,7 @@ def employee_title(user: User) -> str:
 def kvittering_data(
     plan: SchoolPlan, user: User, signature: Signature, signed_at: dt.datetime
 ) -> dict[str, Any]:
-    """The document engine's input (shared/examples/kvittering.json); `signed_at` is the
+    """The document engine's input (examples/kvittering.json); `signed_at` is the
     stored UTC time, printed as Oslo time."""
     school = plan.school
     return {

@@ -1,4 +1,4 @@
-"""Input models of the document kinds, matching shared/examples/*.json.
+"""Input models of the document kinds, matching examples/*.json.
 
 Cross-field rules that need only one model live here as validators; rules about actor
 references across the whole input live in references.py so they run even when other
