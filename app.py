@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from trygg.accounts.passwords import Passwords
 from trygg.config import ConfigError, Settings, settings_from_env
-from trygg.passwords import Passwords
 
 ROOT = Path(__file__).resolve().parent
 
@@ -40,14 +40,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     app.extensions["trygg.settings"] = settings
-    app.extensions["trygg.passwords"] = Passwords(settings.password_hashing)
+    app.extensions["trygg.accounts.passwords"] = Passwords(settings.password_hashing)
     if os.environ.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=int(os.environ["TRUSTED_PROXIES"]), x_proto=1, x_host=1
         )
 
     from views import register_views
-    from views.extensions import init_extensions
+    from web.extensions import init_extensions
 
     init_extensions(app)
     register_views(app)

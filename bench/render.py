@@ -34,7 +34,7 @@ from docxtpl import DocxTemplate
 from trygg.anonymise import Actor, scan_docx
 from trygg.documents import render_document, validate_input
 from trygg.documents.context import actor_records
-from trygg.documents.inputs import AktivitetsplanInput
+from trygg.documents.inputs import ActivityPlanInput
 from trygg.documents.render import template_bytes, template_path
 from trygg.documents.service import build_context
 from trygg.pdf import ConverterService, PdfUnavailable, convert_docx_to_pdfa
@@ -70,7 +70,7 @@ class Timings:
 def load_case(path: Path = EXAMPLE) -> Case:
     data = json.loads(path.read_text(encoding="utf-8"))
     validated = validate_input(KIND, data)
-    assert isinstance(validated, AktivitetsplanInput)
+    assert isinstance(validated, ActivityPlanInput)
     return Case(
         data=data,
         variables=build_context(KIND, validated).variables,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from database import db
 from trygg.audit import verify_chain
-from views.extensions import db
 
 
 def register(app: Flask) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from database import db
 from trygg.archive import Archive
-from trygg.clock import oslo_now
+from trygg.calendar.clock import oslo_now
 from trygg.config import Settings
-from trygg.demo import demo_accounts, seed_demo
-from trygg.demo_cases import seed_demo_cases
-from trygg.demo_plan import seed_demo_plan
-from views.extensions import db
+from trygg.demo.cases import seed_demo_cases
+from trygg.demo.school_plan import seed_demo_plan
+from trygg.demo.seed import demo_accounts, seed_demo
 
 
 def _demo_password(instance: Path) -> str:
@@ -35,7 +35,9 @@ def register(app: Flask) -> None:
     def seed_demo_command() -> None:
         """Lager demodata (Oslo kommune, to skoler, én bruker per rolle) om de mangler."""
         password = _demo_password(Path(current_app.instance_path))
-        created = seed_demo(db.session, current_app.extensions["trygg.passwords"], password)
+        created = seed_demo(
+            db.session, current_app.extensions["trygg.accounts.passwords"], password
+        )
         db.session.commit()
         click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")
         settings: Settings = current_app.extensions["trygg.settings"]

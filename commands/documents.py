@@ -19,7 +19,7 @@ from trygg.documents import (
     render_document,
 )
 from trygg.documents.guard import BrokenDocument
-from trygg.templates_store import libreoffice_checker
+from trygg.documents.template_store import libreoffice_checker
 
 KIND = click.Choice(known_kinds())
 

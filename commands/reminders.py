@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from database import db
+from trygg.calendar.clock import oslo_now
 from trygg.cases import reminders
-from trygg.clock import oslo_now
 from trygg.config import Settings
 from trygg.models import utcnow
-from views.extensions import db
 
 
 def register(app: Flask) -> None:

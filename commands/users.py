@@ -7,14 +7,19 @@ import sys
 import click
 from flask import Flask, current_app
 
+from database import db
 from trygg import audit
-from trygg.accounts import NewUser, create_user
+from trygg.accounts.organisation import (
+    ensure_municipality,
+    ensure_school,
+    find_municipality,
+    find_school,
+)
+from trygg.accounts.roles import ROLE_CODES
+from trygg.accounts.users import NewUser, create_user
 from trygg.errors import DomainError
-from trygg.organisation import ensure_municipality, ensure_school, find_municipality, find_school
-from trygg.roles import ROLE_CODES
-from views.extensions import db
 
-CLI_ACTOR = audit.Actor(user_id=None, email="cli")
+CLI_ACTOR = audit.Initiator(user_id=None, email="cli")
 
 
 def _read_password() -> str:
@@ -48,7 +53,7 @@ def register(app: Flask) -> None:
             )
             user = create_user(
                 db.session,
-                current_app.extensions["trygg.passwords"],
+                current_app.extensions["trygg.accounts.passwords"],
                 NewUser(
                     email=email,
                     name=name,

@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from forms.base import BaseForm
-from forms.document_fields import DateText
+from forms.documents.fields import DateText
 from trygg.documents.ack_contexts import CONFIRMATION_STATEMENTS
 
 

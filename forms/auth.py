@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms.base import BaseForm
-from trygg.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from trygg.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class LoginForm(BaseForm):

@@ -17,16 +17,15 @@ from werkzeug.test import TestResponse, stream_encode_multipart
 
 from tests.case_steps import archive_for, user
 from tests.conftest import csrf_token
-from trygg import acknowledgements as acks
-from trygg import audit
+from trygg import acknowledgements, audit
 from trygg.models import School, SchoolPlan
 
 PLAN_PAGE = "/skolens-plan"
 PUBLISH = "/skolens-plan/publiser"
 REGISTER = "/skolens-plan/kvitteringer"
 NOW = dt.datetime(2026, 8, 14, 7, 12)  # 09.12 in Oslo (summer time)
-BY = audit.Actor(user_id=None, email="test")
-ALL_BOXES = {key: "y" for key in acks.CONFIRMATIONS}
+BY = audit.Initiator(user_id=None, email="test")
+ALL_BOXES = {key: "y" for key in acknowledgements.CONFIRMATIONS}
 # Active accounts of Nordpolen skole in the demo: ansatt, kontaktlærer, rektor, IT admin.
 NORDPOLEN_STAFF = ("Hilde Moe", "Mona Ruud", "Per Olsen", "Tore Lie")
 
@@ -62,11 +61,11 @@ def publish_direct(
     version_date: dt.date = dt.date(2026, 8, 10),
     now: dt.datetime = NOW,
 ) -> SchoolPlan:
-    plan = acks.publish_plan(
+    plan = acknowledgements.publish_plan(
         session,
         archive_for(tmp_path),
         school(session, school_name).id,
-        acks.NewPlan(
+        acknowledgements.NewPlan(
             title="Skolens plan for trygt og godt skolemiljø",
             school_year=school_year,
             version_date=version_date,
@@ -84,11 +83,13 @@ def sign_direct(
     session: Session, tmp_path: Path, email: str, plan: SchoolPlan, now: dt.datetime = NOW
 ) -> None:
     employee = user(session, email)
-    acks.sign(
+    acknowledgements.sign(
         session,
         archive_for(tmp_path),
         employee,
-        acks.Signature(plan.id, {k: True for k in acks.CONFIRMATIONS}, employee.name),
+        acknowledgements.Signature(
+            plan.id, {k: True for k in acknowledgements.CONFIRMATIONS}, employee.name
+        ),
         BY,
         now,
     )

@@ -17,7 +17,7 @@ from trygg.cases.reports import NewReport, file_report
 from trygg.models import Case, CaseDocument, User
 
 NOW = dt.datetime(2026, 9, 14, 12, 40)
-BY = audit.Actor(user_id=None, email="test")
+BY = audit.Initiator(user_id=None, email="test")
 # Texts that name nobody, for reports about another pupil or with other people: a report
 # whose text names someone not in its form is not filed (trygg.cases.names_check).
 NEUTRAL_TEXTS = {

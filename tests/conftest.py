@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from app import create_app
+from database import db
 from trygg.config import LoginPolicy, PasswordHashing, Settings
-from trygg.demo import seed_demo
-from views.extensions import db
+from trygg.demo.seed import seed_demo
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -96,7 +96,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def demo(app: Flask, session: Session) -> dict[str, str]:
     """The demo municipality, schools and users; returns role-and-school → e-mail."""
-    seed_demo(session, app.extensions["trygg.passwords"], DEMO_PASSWORD)
+    seed_demo(session, app.extensions["trygg.accounts.passwords"], DEMO_PASSWORD)
     session.commit()
     return {
         "ansatt": "ansatt.nordpolen@demo.trygg.no",

@@ -22,7 +22,7 @@ from tests.acknowledgement_steps import (
     sign_direct,
 )
 from tests.case_steps import archive_for, user
-from trygg import acknowledgements as acks
+from trygg import acknowledgements
 from trygg.documents import validate_input
 from trygg.errors import DomainError
 
@@ -39,30 +39,30 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kvittering.json"
     ],
 )
 def test_school_year_is_normalised(typed: str, expected: str) -> None:
-    assert acks.normalise_school_year(typed) == expected
+    assert acknowledgements.normalise_school_year(typed) == expected
 
 
 @pytest.mark.parametrize("typed", ["2026", "2026/2028", "26/27", "skoleåret 2026/2027"])
 def test_school_year_refuses_what_is_not_one(typed: str) -> None:
     with pytest.raises(DomainError) as refused:
-        acks.normalise_school_year(typed)
+        acknowledgements.normalise_school_year(typed)
     assert refused.value.field == "school_year"
 
 
 def test_school_year_starts_in_august() -> None:
-    assert acks.school_year_of(dt.date(2026, 7, 31)) == "2025/2026"
-    assert acks.school_year_of(dt.date(2026, 8, 1)) == "2026/2027"
+    assert acknowledgements.school_year_of(dt.date(2026, 7, 31)) == "2025/2026"
+    assert acknowledgements.school_year_of(dt.date(2026, 8, 1)) == "2026/2027"
 
 
 def test_file_format_is_read_from_the_bytes() -> None:
-    assert acks.file_format(plan_pdf()) == "pdf"
-    assert acks.file_format(plan_docx()) == "docx"
+    assert acknowledgements.file_format(plan_pdf()) == "pdf"
+    assert acknowledgements.file_format(plan_docx()) == "docx"
     other_zip = BytesIO()
     with zipfile.ZipFile(other_zip, "w") as package:
         package.writestr("content.xml", "<x/>")  # an OpenDocument text, say
     for content in (b"", b"{\\rtf1 ...}", other_zip.getvalue()):
         with pytest.raises(DomainError):
-            acks.file_format(content)
+            acknowledgements.file_format(content)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_file_format_is_read_from_the_bytes() -> None:
     ],
 )
 def test_signature_must_be_the_name(typed: str, matches: bool) -> None:
-    assert acks.matches_name(typed, "Per Olsen") is matches
+    assert acknowledgements.matches_name(typed, "Per Olsen") is matches
 
 
 def test_versions_supersede_within_a_year_and_a_new_year_starts_again(
@@ -88,11 +88,11 @@ def test_versions_supersede_within_a_year_and_a_new_year_starts_again(
     first = publish_direct(session, tmp_path)
     correction = publish_direct(session, tmp_path, content=plan_docx("Rettet"))
     assert (first.number, correction.number) == (1, 2)
-    assert acks.current_plan(session, first.school_id) == correction
-    assert acks.version_text(correction) == "10.08.2026, versjon 2"
+    assert acknowledgements.current_plan(session, first.school_id) == correction
+    assert acknowledgements.version_text(correction) == "10.08.2026, versjon 2"
     next_year = publish_direct(session, tmp_path, school_year="2027/2028", content=plan_docx("B"))
     assert next_year.number == 1
-    assert acks.current_plan(session, first.school_id) == next_year
+    assert acknowledgements.current_plan(session, first.school_id) == next_year
     # Last year's plan cannot be published after this year's: it would never be current.
     with pytest.raises(DomainError, match="2027/2028"):
         publish_direct(session, tmp_path, school_year="2026/2027", content=plan_docx("C"))
@@ -105,7 +105,7 @@ def test_signing_rules(session: Session, demo: dict[str, str], tmp_path: Path) -
     plan = publish_direct(session, tmp_path)
     teacher = user(session, demo["kontaktlaerer"])
     archive = archive_for(tmp_path)
-    boxes = {k: True for k in acks.CONFIRMATIONS}
+    boxes = {k: True for k in acknowledgements.CONFIRMATIONS}
 
     def attempt(**changes: object) -> None:
         values: dict[str, object] = {
@@ -114,7 +114,9 @@ def test_signing_rules(session: Session, demo: dict[str, str], tmp_path: Path) -
             "typed_signature": "Per Olsen",
         }
         values.update(changes)
-        acks.sign(session, archive, teacher, acks.Signature(**values), BY, NOW)  # type: ignore[arg-type]
+        acknowledgements.sign(
+            session, archive, teacher, acknowledgements.Signature(**values), BY, NOW
+        )  # type: ignore[arg-type]
 
     with pytest.raises(DomainError) as refused:
         attempt(confirmations={**boxes, "knows_confidentiality": False})
@@ -122,7 +124,7 @@ def test_signing_rules(session: Session, demo: dict[str, str], tmp_path: Path) -
     with pytest.raises(DomainError) as refused:
         attempt(typed_signature="Hilde Moe")
     assert refused.value.field == "typed_signature"
-    with pytest.raises(acks.PlanSuperseded):
+    with pytest.raises(acknowledgements.PlanSuperseded):
         attempt(plan_id=plan.id + 1)
     attempt()
     session.commit()
@@ -135,8 +137,10 @@ def test_the_engine_input_has_the_shape_of_the_shared_example(
 ) -> None:
     plan = publish_direct(session, tmp_path)
     teacher = user(session, demo["kontaktlaerer"])
-    signature = acks.Signature(plan.id, {k: True for k in acks.CONFIRMATIONS}, "Per Olsen")
-    data = acks.kvittering_data(plan, teacher, signature, NOW)
+    signature = acknowledgements.Signature(
+        plan.id, {k: True for k in acknowledgements.CONFIRMATIONS}, "Per Olsen"
+    )
+    data = acknowledgements.acknowledgement_data(plan, teacher, signature, NOW)
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
     def shape(value: object) -> object:
@@ -158,7 +162,7 @@ def test_every_role_with_a_school_is_in_the_register(
 ) -> None:
     plan = publish_direct(session, tmp_path)
     sign_direct(session, tmp_path, demo["admin_school"], plan)
-    result = acks.register(session, plan)
+    result = acknowledgements.register(session, plan)
     assert [r.name for r in result.rows] == list(NORDPOLEN_STAFF)
     assert (result.signed, result.total) == (1, 4)
     signed = next(r for r in result.rows if r.signed_at is not None)
@@ -167,6 +171,6 @@ def test_every_role_with_a_school_is_in_the_register(
     tore = user(session, demo["admin_school"])
     tore.active = False
     session.commit()
-    result = acks.register(session, plan)
+    result = acknowledgements.register(session, plan)
     assert (result.signed, result.total) == (0, 3)
-    assert acks.acknowledgement_of(session, plan.id, tore.id) is not None
+    assert acknowledgements.acknowledgement_of(session, plan.id, tore.id) is not None

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.audit import verify_chain
 
-ACTOR = audit.Actor(user_id=7, email="rektor@skole.no", ip="10.0.0.1")
+ACTOR = audit.Initiator(user_id=7, email="rektor@skole.no", ip="10.0.0.1")
 
 
 def write_events(session: Session, count: int) -> None:

@@ -10,13 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_PASSWORD
-from trygg import authentication
-from trygg.accounts import deactivate_user
-from trygg.audit import Actor
-from trygg.authentication import LOCKED, SLOW_DOWN, WRONG_CREDENTIALS, SessionState, log_in, resume
+from trygg.accounts import authentication
+from trygg.accounts.authentication import (
+    LOCKED,
+    SLOW_DOWN,
+    WRONG_CREDENTIALS,
+    SessionState,
+    log_in,
+    resume,
+)
+from trygg.accounts.passwords import Passwords
+from trygg.accounts.users import deactivate_user
+from trygg.audit import Initiator
 from trygg.config import LoginPolicy
 from trygg.models import User
-from trygg.passwords import Passwords
 
 POLICY = LoginPolicy(
     free_failures=3, lock_after_failures=6, lock_minutes=15, failure_window_minutes=15
@@ -26,7 +33,7 @@ T0 = datetime(2026, 11, 23, 8, 0, 0)
 
 @pytest.fixture
 def passwords(app: Flask) -> Passwords:
-    return app.extensions["trygg.passwords"]  # type: ignore[no-any-return]
+    return app.extensions["trygg.accounts.passwords"]  # type: ignore[no-any-return]
 
 
 def attempt(
@@ -115,7 +122,7 @@ def test_deactivation_ends_sessions_at_once(
     outcome = attempt(session, passwords, demo["ansatt"], DEMO_PASSWORD, T0)
     assert outcome.token
     user = session.execute(select(User).where(User.email == demo["ansatt"])).scalar_one()
-    deactivate_user(session, user, Actor(user_id=None, email="admin@skole.no"), T0)
+    deactivate_user(session, user, Initiator(user_id=None, email="admin@skole.no"), T0)
     session.commit()
     state = resume(session, outcome.token, timedelta(minutes=30), timedelta(hours=12), T0).state
     assert state is SessionState.MISSING

@@ -20,16 +20,16 @@ from werkzeug.routing import IntegerConverter, Rule
 from tests.case_pages import case_links, logged_in, post_form
 from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
 from tests.conftest import csrf_token
-from trygg.accounts import NewUser, create_user
+from trygg.accounts.organisation import ensure_municipality, ensure_school, find_school
+from trygg.accounts.permissions import can_view_case
+from trygg.accounts.principal import Principal
+from trygg.accounts.users import NewUser, create_user
+from trygg.calendar.clock import oslo_now
 from trygg.cases.access import case_access, visible_to
 from trygg.cases.leadership import assign_handler, close_case, record_owner_report
-from trygg.clock import oslo_now
-from trygg.demo_cases import seed_demo_cases
+from trygg.demo.cases import seed_demo_cases
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, Notification, User
-from trygg.organisation import ensure_municipality, ensure_school, find_school
-from trygg.permissions import can_view_case
-from trygg.principal import Principal
 
 LEADERSHIP_CASE = {
     "staff_suspected": True,
@@ -149,7 +149,7 @@ def test_a_leadership_case_does_not_exist_for_the_rektor(
 
 def _extra_people(app: Flask, session: Session) -> None:
     """A second leader at Nordpolen and a school owner in another municipality."""
-    passwords = app.extensions["trygg.passwords"]
+    passwords = app.extensions["trygg.accounts.passwords"]
     nordpolen = find_school(session, "Nordpolen skole")
     create_user(
         session,

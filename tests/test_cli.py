@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import log_in
-from trygg.demo import demo_accounts
+from trygg.demo.seed import demo_accounts
 from trygg.models import AuditEvent, Municipality, School, User
 
 PASSWORD = "et langt passord"

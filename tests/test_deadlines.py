@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from trygg.deadlines import (
+from trygg.calendar.deadlines import (
     STATES,
     TITLES,
     CaseFacts,
@@ -17,7 +17,7 @@ from trygg.deadlines import (
     reminders_due,
     statsforvalteren_from,
 )
-from trygg.school_calendar import SchoolCalendar
+from trygg.calendar.school_days import SchoolCalendar
 
 CALENDAR = SchoolCalendar()
 FRIDAY = date(2026, 3, 6)

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.case_steps import archive_for, user
+from trygg.accounts.principal import Principal
 from trygg.cases.overview import CaseFilter, deadlines_of, list_cases, stage_of
-from trygg.demo_cases import seed_demo_cases
-from trygg.demo_plan import plan_document, seed_demo_plan
+from trygg.demo.cases import seed_demo_cases
+from trygg.demo.school_plan import plan_document, seed_demo_plan
 from trygg.models import Acknowledgement, ArchivedFile, Case, SchoolPlan
-from trygg.principal import Principal
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 

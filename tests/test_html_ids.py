@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from tests.case_steps import BY, archive_for
 from tests.conftest import log_in
-from trygg.demo_cases import seed_demo_cases
+from trygg.calendar.days_off import add_days_off
+from trygg.demo.cases import seed_demo_cases
 from trygg.models import Case, School, User
-from trygg.school_days import add_days_off
 
 _ID = re.compile(r'\sid="([^"]+)"')
 

@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from app import create_app
+from database import db
 from tests.conftest import make_settings
 from trygg.models import Base
-from views.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
 

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import audit_events
 from tests.conftest import csrf_token, log_in
+from trygg.accounts.password_links import _SALT, make_token
 from trygg.mail import ACCOUNT_FOOTER, ACCOUNT_KINDS, notice
 from trygg.models import User
-from trygg.password_links import _SALT, make_token
-from views.access import PUBLIC_ENDPOINTS
+from web.gate import PUBLIC_ENDPOINTS
 
 NEW_PASSWORD = "en lang og god setning"
 SENT = "Hvis adressen hører til en konto i Trygg"

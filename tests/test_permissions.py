@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from trygg.permissions import (
+from trygg.accounts.permissions import (
     CaseAccess,
     assignable_roles,
     can_administer,
@@ -21,7 +21,7 @@ from trygg.permissions import (
     can_view_audit_trail,
     can_view_case,
 )
-from trygg.principal import Principal
+from trygg.accounts.principal import Principal
 
 NORDPOLEN, VESTRE_AKER, OSLO, BERGEN = 1, 2, 10, 20
 

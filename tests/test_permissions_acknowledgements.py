@@ -17,13 +17,13 @@ from tests.test_permissions import (
     VESTRE_AKER,
     person,
 )
-from trygg.permissions import (
+from trygg.accounts.permissions import (
     can_acknowledge_school_plan,
     can_manage_school_plan,
     can_read_acknowledgement,
     can_read_school_plan,
 )
-from trygg.principal import Principal
+from trygg.accounts.principal import Principal
 
 
 @pytest.mark.parametrize(

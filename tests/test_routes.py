@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
 
 from tests.conftest import log_in
-from trygg.principal import Principal
-from views.access import PUBLIC_ENDPOINTS
+from trygg.accounts.principal import Principal
+from web.gate import PUBLIC_ENDPOINTS
 
 ROLE_KEYS = ("ansatt", "kontaktlaerer", "ledelse", "admin_school", "admin", "skoleeier")
 
@@ -57,8 +57,8 @@ def test_wrong_roles_get_403(
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from database import db
     from trygg.models import User
-    from views.extensions import db
 
     with app.app_context(), Session(db.engine) as session:
         principal = Principal.of(

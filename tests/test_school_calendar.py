@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from trygg.school_calendar import SchoolCalendar
+from trygg.calendar.school_days import SchoolCalendar
 
 CALENDAR = SchoolCalendar()
 

@@ -11,19 +11,19 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import NORDPOLEN, VESTRE_AKER, audit_events, school_id
 from trygg import audit
-from trygg.cases.overview import calendar_for
-from trygg.deadlines import INVESTIGATE, CaseFacts, case_deadlines
-from trygg.errors import DomainError
-from trygg.school_days import (
+from trygg.calendar.days_off import (
     add_days_off,
     days_off_for,
     public_holidays,
     remove_day_off,
     school_year_of,
 )
+from trygg.calendar.deadlines import INVESTIGATE, CaseFacts, case_deadlines
+from trygg.cases.overview import calendar_for
+from trygg.errors import DomainError
 
 NOW = dt.datetime(2026, 9, 1, 10, 0)
-BY = audit.Actor(user_id=None, email="admin@demo.trygg.no")
+BY = audit.Initiator(user_id=None, email="admin@demo.trygg.no")
 D = dt.date
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trygg import staff_import
+from trygg.accounts import staff_import
+from trygg.accounts.staff_import import ImportPreview, decode_upload, parse_staff_csv
 from trygg.models import AuditEvent, School, User
-from trygg.staff_import import ImportPreview, decode_upload, parse_staff_csv
 
 COLUMNS = "Linjen har {n} felt; det skal være 4: navn, e-post, tittel, rolle."
 

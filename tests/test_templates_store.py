@@ -16,11 +16,9 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import NORDPOLEN, VESTRE_AKER, audit_events, school_id
 from trygg import audit
-from trygg.documents import Report, check_template
+from trygg.documents import PreflightReport, check_template
 from trygg.documents.render import template_path
-from trygg.errors import DomainError
-from trygg.models import DocumentTemplate, Municipality
-from trygg.templates_store import (
+from trygg.documents.template_store import (
     MAX_TEMPLATE_BYTES,
     Checker,
     activate_version,
@@ -31,13 +29,15 @@ from trygg.templates_store import (
     templates_for,
     upload_template,
 )
+from trygg.errors import DomainError
+from trygg.models import DocumentTemplate, Municipality
 
 NOW = dt.datetime(2026, 9, 14, 12, 0)
-BY = audit.Actor(user_id=None, email="admin@demo.trygg.no")
+BY = audit.Initiator(user_id=None, email="admin@demo.trygg.no")
 KIND = "aktivitetsplan"
 
 
-def plain_check(content: bytes, kind: str) -> Report:
+def plain_check(content: bytes, kind: str) -> PreflightReport:
     """The pre-flight without LibreOffice: these tests are about storing, not converting."""
     return check_template(content, kind)
 
@@ -86,7 +86,7 @@ def upload(
         kind=kind,
         school_id=school,
         checker=checker,
-        by_actor=BY,
+        initiator=BY,
         now=NOW,
     )
     session.commit()

@@ -28,7 +28,7 @@ from tests.case_steps import archive_for
 from tests.conftest import log_in
 from tests.report_pages import docx_text
 from trygg.acknowledgements import MAX_PLAN_BYTES
-from trygg.clock import oslo_time
+from trygg.calendar.clock import oslo_time
 from trygg.documents.ack_contexts import CONFIRMATION_STATEMENTS
 from trygg.models import Acknowledgement, SchoolPlan
 

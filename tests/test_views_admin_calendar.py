@@ -23,12 +23,12 @@ from tests.admin_pages import (
 from tests.case_steps import file
 from tests.conftest import csrf_token
 from trygg import audit
+from trygg.calendar.days_off import add_days_off, days_off_for
+from trygg.calendar.deadlines import INVESTIGATE
 from trygg.cases.overview import deadlines_of
-from trygg.deadlines import INVESTIGATE
-from trygg.school_days import add_days_off, days_off_for
 
 D = dt.date
-BY = audit.Actor(user_id=None, email="test")
+BY = audit.Initiator(user_id=None, email="test")
 
 
 def post_days(client: FlaskClient, school: int, **fields: str) -> tuple[int, str, str | None]:

@@ -24,8 +24,8 @@ from tests.admin_pages import (
 from tests.conftest import csrf_token
 from tests.test_templates_store import KIND, edited_default, heading_of, oslo
 from trygg.documents.render import template_path
+from trygg.documents.template_store import active_template
 from trygg.models import DocumentTemplate
-from trygg.templates_store import active_template
 
 UPLOAD = "/admin/maler/last-opp"
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from tests.admin_pages import audit_events, error_summary, input_value
 from tests.case_pages import case_links, fresh, logged_in, post_form
 from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
+from trygg.calendar.clock import oslo_now
 from trygg.cases.leadership import close_case
-from trygg.clock import oslo_now
-from trygg.demo_cases import seed_demo_cases
+from trygg.demo.cases import seed_demo_cases
 from trygg.models import Case
 
 
@@ -138,7 +138,7 @@ def test_receive_assign_report_close_and_reopen(
     )
     assert response.status_code == 302 and response.headers["Location"] == url
     stored = fresh(session, case.id)
-    # Typed times are kept as the Oslo wall-clock time (trygg.clock).
+    # Typed times are kept as the Oslo wall-clock time (trygg.calendar.clock).
     assert stored.rektor_informed_at == dt.datetime(2026, 9, 14, 15, 30)
     assert stored.raised_with_rektor_by_home == dt.date(2026, 9, 10) and stored.serious
     assert [e.object_id for e in audit_events(session, "case.received")] == [str(case.id)]

@@ -21,7 +21,7 @@ from tests.document_pages import (
     submit,
     text_of,
 )
-from trygg.clock import oslo_time
+from trygg.calendar.clock import oslo_time
 from trygg.models import ArchivedFile, Case
 from trygg.models.base import utcnow
 from trygg.models.documents import DRAFT, FINAL

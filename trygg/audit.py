@@ -24,7 +24,7 @@ MAX_DETAIL_LENGTH = 200
 
 
 @dataclass(frozen=True)
-class Actor:
+class Initiator:
     """Who did it, as the audit trail records it."""
 
     user_id: int | None
@@ -70,7 +70,7 @@ def _clean_details(details: Mapping[str, object] | None) -> str:
 
 def record(
     session: Session,
-    actor: Actor,
+    initiator: Initiator,
     action: str,
     object_type: str = "",
     object_id: str | int = "",
@@ -89,12 +89,12 @@ def record(
     event = AuditEvent(
         id=head.last_id + 1,
         occurred_at=occurred_at,
-        actor_user_id=actor.user_id,
-        actor_email=actor.email[:254],
+        actor_user_id=initiator.user_id,
+        actor_email=initiator.email[:254],
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        ip=actor.ip[:45],
+        ip=initiator.ip[:45],
         details=_clean_details(details),
         prev_hash=head.last_hash,
     )

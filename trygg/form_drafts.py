@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from trygg.authentication import token_hash
+from trygg.accounts.authentication import token_hash
 from trygg.models import FormDraft, LoginSession
 
 KEEP_FOR = timedelta(days=1)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from trygg import permissions
+from database import db
+from trygg.accounts import permissions
+from trygg.accounts.permissions import any_user
 from trygg.cases.overview import case_counts
-from trygg.permissions import any_user
-from views.access import current_user, requires
-from views.acknowledgements import home_tile
-from views.case_loading import today
-from views.extensions import db
+from views.acknowledgements.pages import home_tile
+from views.cases.loading import today
+from web.gate import current_user, requires
 
 bp = Blueprint("home", __name__)
 

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from playwright.sync_api import Locator, Page, expect
 
 from tests.conftest import DEMO_PASSWORD
-from trygg.clock import oslo_now
+from trygg.calendar.clock import oslo_now
 
 SHOTS = Path("/tmp/trygg-shots")
 # Everything in the package a reader, a search or a properties dialog could show.
@@ -27,7 +27,7 @@ TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|comments|footnotes|
 
 
 def today() -> dt.date:
-    """The date the live server uses: Norway's wall clock (trygg.clock)."""
+    """The date the live server uses: Norway's wall clock (trygg.calendar.clock)."""
     return oslo_now().date()
 
 

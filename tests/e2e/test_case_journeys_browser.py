@@ -30,8 +30,8 @@ from tests.e2e.journey_steps import (
     word_text,
 )
 from trygg.archive import Archive
-from trygg.clock import oslo_now
-from trygg.demo_cases import seed_demo_cases
+from trygg.calendar.clock import oslo_now
+from trygg.demo.cases import seed_demo_cases
 
 pytestmark = pytest.mark.browser
 

@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg import audit
+from trygg.accounts.permissions import can_read_school_plan
+from trygg.accounts.principal import Principal
 from trygg.archive import Archive
 from trygg.errors import DomainError, NotFound
 from trygg.models import SchoolPlan
-from trygg.permissions import can_read_school_plan
-from trygg.principal import Principal
 
 # Real plans are 1–5 MB; a scanned PDF can be larger. Below the app's 16 MB request limit.
 MAX_PLAN_BYTES = 15 * 1024 * 1024
@@ -180,7 +180,7 @@ def publish_plan(
     archive: Archive,
     school_id: int,
     new: NewPlan,
-    by_actor: audit.Actor,
+    initiator: audit.Initiator,
     now: dt.datetime,
 ) -> SchoolPlan:
     """Archive the file and record it as the school year's next version. Raises
@@ -217,13 +217,13 @@ def publish_plan(
         sha256=sha256,
         size=len(new.content),
         published_at=now,
-        published_by=by_actor.user_id,
+        published_by=initiator.user_id,
     )
     session.add(plan)
     session.flush()
     audit.record(
         session,
-        by_actor,
+        initiator,
         "school_plan.published",
         "school_plan",
         plan.id,
@@ -240,14 +240,18 @@ def publish_plan(
 
 
 def plan_file(
-    session: Session, archive: Archive, plan: SchoolPlan, by_actor: audit.Actor, now: dt.datetime
+    session: Session,
+    archive: Archive,
+    plan: SchoolPlan,
+    initiator: audit.Initiator,
+    now: dt.datetime,
 ) -> bytes:
     """The published file, verified against its hash; the download is audited, since
     the register may later need to show who opened which version."""
     content = archive.get(plan.sha256, plan.format)
     audit.record(
         session,
-        by_actor,
+        initiator,
         "school_plan.downloaded",
         "school_plan",
         plan.id,

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.acknowledgements.plans import current_plan, version_text
 from trygg.acknowledgements.signing import acknowledgement_of, employee_title
-from trygg.clock import oslo_time
+from trygg.calendar.clock import oslo_time
 from trygg.documents import RenderedDocument, document_filename, render_document
+from trygg.documents.template_store import active_template
 from trygg.models import Acknowledgement, SchoolPlan, User
-from trygg.templates_store import active_template
 
 
 @dataclass(frozen=True)
@@ -125,11 +125,11 @@ def unsigned_user_ids(session: Session, plan: SchoolPlan) -> list[int]:
     )
 
 
-def kvitteringsliste(
+def acknowledgement_list(
     session: Session,
     plan: SchoolPlan,
     today: dt.date,
-    by_actor: audit.Actor,
+    initiator: audit.Initiator,
     now: dt.datetime,
 ) -> RenderedDocument:
     """The register as a Word document through the school's active template; audited,
@@ -157,7 +157,7 @@ def kvitteringsliste(
     rendered = render_document("kvitteringsliste", data, template=template)
     audit.record(
         session,
-        by_actor,
+        initiator,
         "acknowledgement.register_downloaded",
         "school_plan",
         plan.id,

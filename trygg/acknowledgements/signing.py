@@ -19,18 +19,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from trygg import audit
+from trygg.accounts.roles import role_name
 from trygg.acknowledgements.plans import current_plan, version_text
 from trygg.archive import Archive
-from trygg.clock import oslo_time
+from trygg.calendar.clock import oslo_time
 from trygg.documents import document_filename, render_document
 from trygg.documents.ack_contexts import CONFIRMATION_STATEMENTS
+from trygg.documents.template_store import active_template
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.errors import DomainError, NotFound
 from trygg.models import Acknowledgement, Notification, SchoolPlan, User
 from trygg.pdf import ConverterPool, PdfUnavailable, convert_docx_to_pdfa, stamp_metadata
 from trygg.pdf.errors import NO_SERVICE_CONFIGURED
-from trygg.roles import role_name
-from trygg.templates_store import active_template
 
 CONFIRMATIONS = tuple(CONFIRMATION_STATEMENTS)
 # The in-app reminder's code (trygg.acknowledgements.reminders); signing marks them read.
@@ -63,7 +63,7 @@ def employee_title(user: User) -> str:
     return user.title.strip() or role_name(user.role_code)
 
 
-def kvittering_data(
+def acknowledgement_data(
     plan: SchoolPlan, user: User, signature: Signature, signed_at: dt.datetime
 ) -> dict[str, Any]:
     """The document engine's input (examples/kvittering.json); `signed_at` is the
@@ -134,7 +134,7 @@ def sign(
     archive: Archive,
     user: User,
     signature: Signature,
-    by_actor: audit.Actor,
+    initiator: audit.Initiator,
     now: dt.datetime,
 ) -> Acknowledgement:
     """Sign the kvittering for the school's current plan. Raises DomainError (nothing
@@ -147,7 +147,7 @@ def sign(
         raise DomainError("Du har allerede signert kvitteringen for denne versjonen av planen.")
     template = active_template(session, plan.school.municipality_id, plan.school_id, "kvittering")
     rendered = render_document(
-        "kvittering", kvittering_data(plan, user, signature, now), template=template
+        "kvittering", acknowledgement_data(plan, user, signature, now), template=template
     )
     sha256 = archive.put(rendered.docx, "docx")
     acknowledgement = Acknowledgement(
@@ -177,7 +177,7 @@ def sign(
     )
     audit.record(
         session,
-        by_actor,
+        initiator,
         "acknowledgement.signed",
         "school_plan",
         plan.id,
@@ -198,11 +198,11 @@ def acknowledgement_by_id(session: Session, acknowledgement_id: int) -> Acknowle
 
 
 def _downloaded(
-    session: Session, ack: Acknowledgement, fmt: str, by_actor: audit.Actor, now: dt.datetime
+    session: Session, ack: Acknowledgement, fmt: str, initiator: audit.Initiator, now: dt.datetime
 ) -> None:
     audit.record(
         session,
-        by_actor,
+        initiator,
         "acknowledgement.downloaded",
         "school_plan",
         ack.plan_id,
@@ -211,25 +211,25 @@ def _downloaded(
     )
 
 
-def kvittering_docx(
+def acknowledgement_docx(
     session: Session,
     archive: Archive,
     ack: Acknowledgement,
-    by_actor: audit.Actor,
+    initiator: audit.Initiator,
     now: dt.datetime,
 ) -> bytes:
     """Byte for byte the archived file; raises ArchiveDamaged if it is missing or altered."""
     content = archive.get(ack.docx_sha256, "docx")
-    _downloaded(session, ack, "docx", by_actor, now)
+    _downloaded(session, ack, "docx", initiator, now)
     return content
 
 
-def kvittering_pdf(
+def acknowledgement_pdf(
     session: Session,
     archive: Archive,
     ack: Acknowledgement,
     converters: ConverterPool | None,
-    by_actor: audit.Actor,
+    initiator: audit.Initiator,
     now: dt.datetime,
 ) -> bytes:
     """PDF/A of the archived Word file, made once and archived beside it.
@@ -260,5 +260,5 @@ def kvittering_pdf(
         session.refresh(ack)
     assert ack.pdf_sha256 is not None
     content = archive.get(ack.pdf_sha256, "pdf")
-    _downloaded(session, ack, "pdf", by_actor, now)
+    _downloaded(session, ack, "pdf", initiator, now)
     return content

@@ -1,6 +1,6 @@
 """Loading cases with their access check, and the same rule as SQL for lists and counts.
 
-`visible_to` must agree with `trygg.permissions.can_view_case` for every user and case;
+`visible_to` must agree with `trygg.accounts.permissions.can_view_case` for every user and case;
 a test compares the two over all demo users and cases. A case a user may not see is
 reported as absent (NotFound), so § 12-5 cases cannot be probed by id.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
+from trygg.accounts.permissions import CaseAccess, can_edit_case, can_view_case
+from trygg.accounts.principal import Principal
+from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.errors import NotFound
 from trygg.models import Case, CaseActor, School
-from trygg.permissions import CaseAccess, can_edit_case, can_view_case
-from trygg.principal import Principal
-from trygg.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 
 CASE_NOT_FOUND = "Saken finnes ikke, eller du har ikke tilgang til den."
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg import anonymise
+from trygg.accounts.roles import ANSATT, KONTAKTLAERER, LEDELSE, role_name
 from trygg.errors import DomainError
 from trygg.models import Case, CaseActor, User
-from trygg.roles import ANSATT, KONTAKTLAERER, LEDELSE, role_name
 
 PUPIL_ROLES = ("utøvende", "medelev", "vitne")
 KIND_PREFIX = {"pupil": "p", "guardian": "g", "staff": "s"}

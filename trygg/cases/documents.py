@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 
 from trygg.anonymise import LeakScanner, UnreadableDocument, scan_docx
 from trygg.archive import Archive
+from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import actor_inputs, anonymiser_actor, staff_reference
 from trygg.cases.events import record_event
-from trygg.clock import oslo_time
 from trygg.documents import InvalidInput, RenderedDocument, render_document, validate_input
 from trygg.documents.filenames import document_filename
+from trygg.documents.template_store import active_template
 from trygg.documents.validation import human_path
 from trygg.errors import DomainError
 from trygg.models import ArchivedFile, Case, CaseDocument, User
 from trygg.models.documents import DRAFT, FINAL
-from trygg.templates_store import active_template
 
 SECTION = {
     "meldeskjema": "report",

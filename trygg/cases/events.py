@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trygg.accounts.roles import LEDELSE, SKOLEEIER
 from trygg.models import Case, CaseEvent, Notification, User
-from trygg.roles import LEDELSE, SKOLEEIER
 
 # What the chronology says for each code; Norwegian msgids the UI translates.
 EVENT_TEXTS = {

@@ -84,7 +84,7 @@ def key_filename(case: Case) -> str:
 
 
 def export_key(
-    session: Session, case: Case, by: audit.Actor, now: dt.datetime, translate: Translate = str
+    session: Session, case: Case, by: audit.Initiator, now: dt.datetime, translate: Translate = str
 ) -> KeyFile:
     """The key as CSV, audited; the caller has checked that `by` may export it."""
     content = key_csv(case, translate)

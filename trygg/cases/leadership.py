@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg import audit
+from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
+from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import find_staff, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
-from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, User
 from trygg.models.cases import CLOSED, OPEN
-from trygg.roles import KONTAKTLAERER, LEDELSE
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,12 @@ class Receipt:
 
 
 def receive(
-    session: Session, case: Case, receipt: Receipt, user: User, by: audit.Actor, now: dt.datetime
+    session: Session,
+    case: Case,
+    receipt: Receipt,
+    user: User,
+    by: audit.Initiator,
+    now: dt.datetime,
 ) -> None:
     """Record when the rektor personally learned of the case (§ 12-6 counts from it)."""
     # Typed times are Oslo wall-clock times; `now` is UTC.
@@ -43,7 +48,7 @@ def receive(
 
 
 def assign_handler(
-    session: Session, case: Case, reference: str, user: User, by: audit.Actor, now: dt.datetime
+    session: Session, case: Case, reference: str, user: User, by: audit.Initiator, now: dt.datetime
 ) -> User:
     handler = find_staff(session, case.school_id, reference, "handler")
     if handler.role_code not in (KONTAKTLAERER, LEDELSE):
@@ -84,7 +89,7 @@ def record_owner_report(
     reported_at: dt.datetime,
     recipient: str,
     user: User,
-    by: audit.Actor,
+    by: audit.Initiator,
     now: dt.datetime,
 ) -> None:
     """The rektor reported the case to the school owner (§ 12-4 serious, § 12-5)."""
@@ -105,7 +110,7 @@ def close_case(
     case: Case,
     follow_up_on: dt.date,
     user: User,
-    by: audit.Actor,
+    by: audit.Initiator,
     now: dt.datetime,
 ) -> None:
     if case.status == CLOSED:
@@ -120,7 +125,7 @@ def close_case(
 
 
 def reopen_case(
-    session: Session, case: Case, user: User, by: audit.Actor, now: dt.datetime
+    session: Session, case: Case, user: User, by: audit.Initiator, now: dt.datetime
 ) -> None:
     if case.status == OPEN:
         raise DomainError("Saken er allerede åpen.")

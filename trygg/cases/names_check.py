@@ -317,7 +317,7 @@ def with_not_names(section: Mapping[str, Any], words: Iterable[str]) -> dict[str
 
 def _where(kind: str, key: str) -> str:
     """ "measures-0-description" as the engine's path "(plan.measures[0].description)",
-    which the page links to the field (views.document_pages.problem_items)."""
+    which the page links to the field (views.documents.page_content.problem_items)."""
     parts = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in key.split("-"))
     return f" ({SECTION[kind]}{parts})"
 

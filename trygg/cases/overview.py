@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from trygg.accounts.principal import Principal
+from trygg.calendar.clock import oslo_time
+from trygg.calendar.deadlines import CaseFacts, Deadline, case_deadlines, statsforvalteren_from
+from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.access import visible_to
 from trygg.cases.documents import documents_of
 from trygg.cases.workflow import pending_evaluation_dates
-from trygg.clock import oslo_time
-from trygg.deadlines import CaseFacts, Deadline, case_deadlines, statsforvalteren_from
 from trygg.models import Case, CaseDocument, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
 from trygg.models.documents import FINAL
-from trygg.principal import Principal
-from trygg.school_calendar import SchoolCalendar
 
 PER_PAGE = 25
 

@@ -39,7 +39,7 @@ def register_person(
     case: Case,
     person: PersonInput,
     user: User,
-    by: audit.Actor,
+    by: audit.Initiator,
     now: dt.datetime,
 ) -> CaseActor:
     """Add a person to the case (they get their label at once), with event and audit."""

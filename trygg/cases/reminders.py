@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg.acknowledgements import reminders as plan_reminders
+from trygg.calendar.deadlines import REPORT_TO_OWNER, reminders_due
 from trygg.cases.events import leaders_to_alert, notify, suspected_user_ids
 from trygg.cases.overview import calendar_for, case_facts
 from trygg.config import Settings
-from trygg.deadlines import REPORT_TO_OWNER, reminders_due
 from trygg.mail import Mailer, MailError, Notice, notice
 from trygg.models import Case, Notification, User
 from trygg.models.cases import OPEN

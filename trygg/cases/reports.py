@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.archive import Archive
+from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import PersonInput, add_person, find_staff, staff_actor
 from trygg.cases.documents import NOT_NAMES, finalise, new_document
 from trygg.cases.events import leaders_to_alert, notify, record_event
 from trygg.cases.names_check import NameCheck, NamesToCheck, People, check_texts, form_people
-from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, School, User
 from trygg.models.cases import OPEN
@@ -128,7 +128,7 @@ def file_report(
     archive: Archive,
     reporter: User,
     report: NewReport,
-    by: audit.Actor,
+    by: audit.Initiator,
     now: dt.datetime,
 ) -> CaseDocument:
     """File the report; returns the archived meldeskjema (the reporter's receipt)."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.archive import Archive
+from trygg.calendar.clock import oslo_time
 from trygg.cases.documents import (
     DocumentProblems,
     check_document,
@@ -26,7 +27,6 @@ from trygg.cases.documents import (
 from trygg.cases.events import record_event
 from trygg.cases.leadership import close_case
 from trygg.cases.names_check import name_problems
-from trygg.clock import oslo_time
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
@@ -150,7 +150,7 @@ def finalise_step(
     case: Case,
     doc: CaseDocument,
     user: User,
-    by: audit.Actor,
+    by: audit.Initiator,
     now: dt.datetime,
 ) -> CaseDocument | None:
     """Finalise and move the case on. Returns a new plan draft when the evaluation asks

@@ -3,21 +3,19 @@
 Public entry points are re-exported here; web views and CLI commands use only these.
 """
 
-from trygg.documents.anonymisation import ActorRecord, Anonymiser, anonymiser_for
+from trygg.documents.anonymisation import anonymiser_for
 from trygg.documents.filenames import document_filename
 from trygg.documents.guard import BrokenDocument
-from trygg.documents.preflight import Finding, Report, check_template
+from trygg.documents.preflight import Finding, PreflightReport, check_template
 from trygg.documents.service import RenderedDocument, render_document
 from trygg.documents.validation import InvalidInput, input_schema, known_kinds, validate_input
 
 __all__ = [
-    "ActorRecord",
-    "Anonymiser",
     "BrokenDocument",
     "Finding",
     "InvalidInput",
+    "PreflightReport",
     "RenderedDocument",
-    "Report",
     "anonymiser_for",
     "check_template",
     "document_filename",

@@ -5,7 +5,7 @@ acting in their role are named in every document.
 """
 
 from trygg.documents.context import DocumentContext, TextCollector, common_variables
-from trygg.documents.inputs import KvitteringInput, KvitteringslisteInput
+from trygg.documents.inputs import AcknowledgementInput, AcknowledgementListInput
 from trygg.documents.vocabulary import DOCUMENT_TITLES, NOT_GIVEN, format_datetime, yes_no
 
 CONFIRMATION_STATEMENTS = {
@@ -22,14 +22,14 @@ CONFIRMATION_STATEMENTS = {
 }
 
 
-def _owner_contact(data: KvitteringInput | KvitteringslisteInput) -> str:
+def _owner_contact(data: AcknowledgementInput | AcknowledgementListInput) -> str:
     # Not collected for the silent-drop check: the contract makes owner_contact optional,
     # and the default kvitteringsliste (like a municipality's own template may) leaves it
     # out. Checking it would refuse every register once the municipality has a contact.
     return data.school.owner_contact or NOT_GIVEN
 
 
-def kvittering_context(data: KvitteringInput) -> DocumentContext:
+def acknowledgement_context(data: AcknowledgementInput) -> DocumentContext:
     t = TextCollector(None)
     plan = data.school_plan
     reference = f"Skoleår {plan.school_year}"
@@ -68,7 +68,7 @@ def kvittering_context(data: KvitteringInput) -> DocumentContext:
     )
 
 
-def kvitteringsliste_context(data: KvitteringslisteInput) -> DocumentContext:
+def acknowledgement_list_context(data: AcknowledgementListInput) -> DocumentContext:
     t = TextCollector(None)
     plan = data.school_plan
     variables = common_variables(

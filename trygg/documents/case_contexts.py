@@ -7,11 +7,11 @@ from trygg.documents.context import (
     statsforvalteren_text,
 )
 from trygg.documents.inputs import (
-    AktivitetsplanInput,
+    ActivityPlanInput,
     Conversation,
-    EvalueringInput,
-    MeldeskjemaInput,
-    UndersokelseInput,
+    EvaluationInput,
+    InvestigationInput,
+    ReportInput,
 )
 from trygg.documents.vocabulary import (
     ARENAS,
@@ -33,7 +33,7 @@ def _title(kind: str, reference: str, version: int | None = None) -> str:
     return f"{DOCUMENT_TITLES[kind]} – sak {reference}{suffix}"
 
 
-def meldeskjema_context(data: MeldeskjemaInput) -> DocumentContext:
+def report_context(data: ReportInput) -> DocumentContext:
     report = data.report
     variables, t = case_variables("meldeskjema", data, report.reported_at.date())
     pupils = [a for a in data.actors if a.kind == "pupil"]
@@ -83,7 +83,7 @@ def _kontradiksjon(conversation: Conversation) -> str:
     return "Ikke aktuelt"
 
 
-def undersokelse_context(data: UndersokelseInput) -> DocumentContext:
+def investigation_context(data: InvestigationInput) -> DocumentContext:
     inv = data.investigation
     dates = [inv.started_at.date(), *(c.date for c in inv.conversations)]
     dates += [o.date for o in inv.observations]
@@ -158,7 +158,7 @@ def undersokelse_context(data: UndersokelseInput) -> DocumentContext:
     )
 
 
-def aktivitetsplan_context(data: AktivitetsplanInput) -> DocumentContext:
+def activity_plan_context(data: ActivityPlanInput) -> DocumentContext:
     plan = data.plan
     variables, t = case_variables("aktivitetsplan", data, plan.created)
     measures = []
@@ -204,14 +204,14 @@ def aktivitetsplan_context(data: AktivitetsplanInput) -> DocumentContext:
     )
 
 
-def _participant(t: TextCollector, data: EvalueringInput, value: str) -> str:
+def _participant(t: TextCollector, data: EvaluationInput, value: str) -> str:
     # Participants mix actor ids ("s1") with free words ("Sara", "foresatte").
     if any(a.id == value for a in data.actors):
         return t.label(value)
     return t.text(value)
 
 
-def evaluering_context(data: EvalueringInput) -> DocumentContext:
+def evaluation_context(data: EvaluationInput) -> DocumentContext:
     ev = data.evaluation
     variables, t = case_variables("evaluering", data, ev.date)
     if ev.date_moved_reason:

@@ -16,13 +16,13 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class School(Input):
+class SchoolPart(Input):
     name: LineText
     municipality: LineText
     owner_contact: OptionalLineText = None
 
 
-class Case(Input):
+class CasePart(Input):
     reference: LineText = Field(max_length=40)
     opened: dt.date
     # When the rektor personally learned of the case (§ 12-6 counts from the earliest).
@@ -30,12 +30,12 @@ class Case(Input):
     raised_with_rektor_by_home: dt.date | None = None
 
 
-class Pupil(Input):
+class PupilPart(Input):
     name: LineText
     class_name: LineText = Field(alias="class")
 
 
-class Actor(Input):
+class ActorPart(Input):
     id: LineText = Field(max_length=40)
     kind: ActorKind
     name: LineText
@@ -50,12 +50,12 @@ class Actor(Input):
     label: OptionalLineText = Field(default=None, max_length=80)
 
 
-class CaseDocument(Input):
+class CaseDocumentInput(Input):
     """Fields every case document carries; the kind adds its own section."""
 
-    school: School
-    case: Case
-    pupil: Pupil
-    actors: tuple[Actor, ...] = Field(default=(), max_length=100)
+    school: SchoolPart
+    case: CasePart
+    pupil: PupilPart
+    actors: tuple[ActorPart, ...] = Field(default=(), max_length=100)
     # The date in the header; when absent, each kind derives it from its own dates.
     document_date: dt.date | None = None

@@ -9,8 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from trygg.documents.anonymisation import ActorRecord, Anonymiser, anonymiser_for
-from trygg.documents.case_inputs import CaseDocument
+from trygg import anonymise
+from trygg.documents.anonymisation import anonymiser_for
+from trygg.documents.case_inputs import CaseDocumentInput
 from trygg.documents.vocabulary import (
     DOCUMENT_TITLES,
     MARKING,
@@ -38,7 +39,7 @@ class DocumentContext:
 class TextCollector:
     """Anonymises free text and remembers it for the post-render content check."""
 
-    def __init__(self, anonymiser: Anonymiser | None) -> None:
+    def __init__(self, anonymiser: anonymise.Anonymiser | None) -> None:
         self.anonymiser = anonymiser
         self.seen: list[str] = []
 
@@ -56,9 +57,9 @@ class TextCollector:
         return self.anonymiser.label_for(actor_id)
 
 
-def actor_records(data: CaseDocument) -> list[ActorRecord]:
+def actor_records(data: CaseDocumentInput) -> list[anonymise.Actor]:
     return [
-        ActorRecord(
+        anonymise.Actor(
             id=a.id,
             kind=a.kind,
             name=a.name,
@@ -87,7 +88,9 @@ def common_variables(
     }
 
 
-def case_variables(kind: str, data: CaseDocument, date: dt.date) -> tuple[Context, TextCollector]:
+def case_variables(
+    kind: str, data: CaseDocumentInput, date: dt.date
+) -> tuple[Context, TextCollector]:
     """Header, pupil and legend variables of a case document, and its text collector."""
     existing = {a.id: a.label for a in data.actors if a.label}
     anonymiser = anonymiser_for(data.pupil.name, actor_records(data), existing_labels=existing)
@@ -115,7 +118,7 @@ def case_variables(kind: str, data: CaseDocument, date: dt.date) -> tuple[Contex
     return variables, collector
 
 
-def statsforvalteren_text(data: CaseDocument) -> str:
+def statsforvalteren_text(data: CaseDocumentInput) -> str:
     """The § 12-6 information, with the earliest date when the school knows it."""
     known = [
         d

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from trygg.documents.case_inputs import CaseDocument, Input, School
+from trygg.documents.case_inputs import CaseDocumentInput, Input, SchoolPart
 from trygg.documents.sanitise import (
     CellText,
     LineText,
@@ -60,7 +60,7 @@ class GuardiansInformed(Input):
     by: LineText
 
 
-class Report(Input):
+class ReportPart(Input):
     reporter: LineText
     reported_at: dt.datetime
     happened_at: dt.datetime | None = None
@@ -75,7 +75,7 @@ class Report(Input):
     guardians_informed: GuardiansInformed | None = None
 
     @model_validator(mode="after")
-    def _leadership_is_staff(self) -> "Report":
+    def _leadership_is_staff(self) -> "ReportPart":
         if self.leadership_suspected and not self.staff_suspected:
             raise _rule(
                 "Når en i skoleledelsen mistenkes, må også «ansatt mistenkt» være krysset av"
@@ -83,8 +83,8 @@ class Report(Input):
         return self
 
 
-class MeldeskjemaInput(CaseDocument):
-    report: Report
+class ReportInput(CaseDocumentInput):
+    report: ReportPart
 
 
 # --- Undersøkelse ------------------------------------------------------------------
@@ -121,7 +121,7 @@ class Conclusion(Input):
         return self
 
 
-class Investigation(Input):
+class InvestigationPart(Input):
     started_at: dt.datetime
     watch: LongText
     interventions: OptionalLongText = None
@@ -136,8 +136,8 @@ class Investigation(Input):
     guardians_informed_of_rights: dt.date | None = None
 
 
-class UndersokelseInput(CaseDocument):
-    investigation: Investigation
+class InvestigationInput(CaseDocumentInput):
+    investigation: InvestigationPart
 
 
 # --- Aktivitetsplan ----------------------------------------------------------------
@@ -161,7 +161,7 @@ class Measure(Input):
         return self
 
 
-class Plan(Input):
+class ActivityPlanPart(Input):
     version: int = Field(ge=1, le=999)
     created: dt.date
     responsible: LineText
@@ -174,8 +174,8 @@ class Plan(Input):
     reviewed_with_pupil_on: dt.date | None = None
 
 
-class AktivitetsplanInput(CaseDocument):
-    plan: Plan
+class ActivityPlanInput(CaseDocumentInput):
+    plan: ActivityPlanPart
 
 
 # --- Evaluering --------------------------------------------------------------------
@@ -212,7 +212,7 @@ class NextStep(Input):
         return self
 
 
-class Evaluation(Input):
+class EvaluationPart(Input):
     plan_version: int = Field(ge=1, le=999)
     number: int = Field(ge=1, le=999)
     date: dt.date
@@ -226,7 +226,7 @@ class Evaluation(Input):
     external_help_considered: OptionalLongText = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Evaluation":
+    def _consistent(self) -> "EvaluationPart":
         numbers = [m.measure for m in self.measures]
         if len(numbers) != len(set(numbers)):
             raise _rule("Samme tiltak er evaluert flere ganger")
@@ -244,8 +244,8 @@ class Evaluation(Input):
         return self
 
 
-class EvalueringInput(CaseDocument):
-    evaluation: Evaluation
+class EvaluationInput(CaseDocumentInput):
+    evaluation: EvaluationPart
 
 
 # --- Kvittering and the rektor's register ------------------------------------------
@@ -289,8 +289,8 @@ class Confirmations(Input):
         return self
 
 
-class KvitteringInput(Input):
-    school: School
+class AcknowledgementInput(Input):
+    school: SchoolPart
     employee: Employee
     school_plan: SchoolPlanRef
     confirmations: Confirmations
@@ -298,28 +298,28 @@ class KvitteringInput(Input):
     typed_signature: LineText
 
 
-class RegisterRow(Input):
+class AcknowledgementListRow(Input):
     name: LineText
     title: OptionalLineText = None
     signed_at: dt.datetime | None = None
 
 
-class KvitteringslisteInput(Input):
-    school: School
+class AcknowledgementListInput(Input):
+    school: SchoolPart
     school_year: LineText = Field(max_length=20)
     school_plan: PlanVersionRef
     generated_on: dt.date
-    rows: tuple[RegisterRow, ...] = Field(max_length=1000)
+    rows: tuple[AcknowledgementListRow, ...] = Field(max_length=1000)
 
 
-CaseInput = MeldeskjemaInput | UndersokelseInput | AktivitetsplanInput | EvalueringInput
-DocumentInput = CaseInput | KvitteringInput | KvitteringslisteInput
+CaseInput = ReportInput | InvestigationInput | ActivityPlanInput | EvaluationInput
+DocumentInput = CaseInput | AcknowledgementInput | AcknowledgementListInput
 
 INPUT_MODELS: dict[str, type[Input]] = {
-    "meldeskjema": MeldeskjemaInput,
-    "undersokelse": UndersokelseInput,
-    "aktivitetsplan": AktivitetsplanInput,
-    "evaluering": EvalueringInput,
-    "kvittering": KvitteringInput,
-    "kvitteringsliste": KvitteringslisteInput,
+    "meldeskjema": ReportInput,
+    "undersokelse": InvestigationInput,
+    "aktivitetsplan": ActivityPlanInput,
+    "evaluering": EvaluationInput,
+    "kvittering": AcknowledgementInput,
+    "kvitteringsliste": AcknowledgementListInput,
 }

@@ -41,7 +41,7 @@ class Finding:
 
 
 @dataclass
-class Report:
+class PreflightReport:
     kind: str
     findings: list[Finding] = field(default_factory=list)
 
@@ -82,7 +82,7 @@ def _part_xml(template: DocxTemplate) -> list[tuple[str, str]]:
     return parts
 
 
-def _check_tags(report: Report, name: str, xml: str, template: DocxTemplate) -> None:
+def _check_tags(report: PreflightReport, name: str, xml: str, template: DocxTemplate) -> None:
     for paragraph in _PARAGRAPH.findall(xml):
         text = _paragraph_text(paragraph)
         if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
@@ -115,7 +115,7 @@ def _check_tags(report: Report, name: str, xml: str, template: DocxTemplate) -> 
             )
 
 
-def _check_syntax(report: Report, name: str, xml: str, template: DocxTemplate) -> bool:
+def _check_syntax(report: PreflightReport, name: str, xml: str, template: DocxTemplate) -> bool:
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
     try:
         JINJA_ENV.parse(source)
@@ -130,7 +130,7 @@ def _check_syntax(report: Report, name: str, xml: str, template: DocxTemplate) -
     return True
 
 
-def _check_variables(report: Report, template: DocxTemplate, kind: str) -> None:
+def _check_variables(report: PreflightReport, template: DocxTemplate, kind: str) -> None:
     used = set(template.get_undeclared_template_variables(jinja_env=JINJA_ENV))
     for unknown in sorted(used - variable_names(kind)):
         report.error(f"Variabelen «{unknown}» finnes ikke i kontrakten for {kind}.")
@@ -139,7 +139,7 @@ def _check_variables(report: Report, template: DocxTemplate, kind: str) -> None:
 
 
 def _render_hostile(
-    report: Report,
+    report: PreflightReport,
     data: bytes,
     kind: str,
     open_with_libreoffice: Callable[[bytes], None] | None,
@@ -184,9 +184,9 @@ def check_template(
     docx_bytes: bytes,
     kind: str,
     open_with_libreoffice: Callable[[bytes], None] | None = None,
-) -> Report:
+) -> PreflightReport:
     """Check a template against the contract of `kind` and test-render it."""
-    report = Report(kind)
+    report = PreflightReport(kind)
     if kind not in CONTRACTS:
         report.error(f"Ukjent dokumenttype «{kind}». Gyldige: {', '.join(CONTRACTS)}.")
         return report

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from trygg.anonymise import AmbiguousName
-from trygg.documents.ack_contexts import kvittering_context, kvitteringsliste_context
+from trygg.documents.ack_contexts import acknowledgement_context, acknowledgement_list_context
 from trygg.documents.case_contexts import (
-    aktivitetsplan_context,
-    evaluering_context,
-    meldeskjema_context,
-    undersokelse_context,
+    activity_plan_context,
+    evaluation_context,
+    investigation_context,
+    report_context,
 )
 from trygg.documents.context import END_MARKER, DocumentContext
 from trygg.documents.filenames import document_filename
@@ -26,12 +26,12 @@ from trygg.documents.render import render_docx, template_bytes, template_path
 from trygg.documents.validation import InvalidInput, validate_input
 
 _CONTEXT_BUILDERS: dict[str, Callable[[Any], DocumentContext]] = {
-    "meldeskjema": meldeskjema_context,
-    "undersokelse": undersokelse_context,
-    "aktivitetsplan": aktivitetsplan_context,
-    "evaluering": evaluering_context,
-    "kvittering": kvittering_context,
-    "kvitteringsliste": kvitteringsliste_context,
+    "meldeskjema": report_context,
+    "undersokelse": investigation_context,
+    "aktivitetsplan": activity_plan_context,
+    "evaluering": evaluation_context,
+    "kvittering": acknowledgement_context,
+    "kvitteringsliste": acknowledgement_list_context,
 }
 
 SUBJECT = "Opplæringslova kapittel 12: trygt og godt skolemiljø"

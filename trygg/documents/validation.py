@@ -12,13 +12,13 @@ from pydantic_core import ErrorDetails
 
 from trygg.documents.inputs import (
     INPUT_MODELS,
-    AktivitetsplanInput,
+    AcknowledgementInput,
+    AcknowledgementListInput,
+    ActivityPlanInput,
     DocumentInput,
-    EvalueringInput,
-    KvitteringInput,
-    KvitteringslisteInput,
-    MeldeskjemaInput,
-    UndersokelseInput,
+    EvaluationInput,
+    InvestigationInput,
+    ReportInput,
 )
 from trygg.documents.references import Loc, reference_problems
 from trygg.documents.vocabulary import FIELD_LABELS, ROW_LABELS
@@ -159,13 +159,13 @@ def input_schema(kind: str) -> dict[str, Any]:
 
 
 __all__ = [
-    "AktivitetsplanInput",
-    "EvalueringInput",
+    "AcknowledgementInput",
+    "AcknowledgementListInput",
+    "ActivityPlanInput",
+    "EvaluationInput",
     "InvalidInput",
-    "KvitteringInput",
-    "KvitteringslisteInput",
-    "MeldeskjemaInput",
-    "UndersokelseInput",
+    "InvestigationInput",
+    "ReportInput",
     "input_schema",
     "validate_input",
 ]

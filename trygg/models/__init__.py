@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from trygg.accounts.roles import ROLES
 from trygg.models import immutability  # noqa: F401  (installs the triggers)
 from trygg.models.acknowledgements import Acknowledgement, SchoolPlan
 from trygg.models.audit import AuditEvent, AuditHead
@@ -14,7 +15,6 @@ from trygg.models.cases import Case, CaseActor, CaseEvent, Notification, SchoolD
 from trygg.models.documents import ArchivedFile, CaseDocument, DocumentTemplate, FormDraft
 from trygg.models.organisation import Municipality, Role, School, User
 from trygg.models.security import LoginSession, LoginThrottle
-from trygg.roles import ROLES
 
 
 @event.listens_for(Role.__table__, "after_create")

@@ -1,0 +1,155 @@
+"""Links by e-mail that let a person set their password: an invitation for a new or
+imported account, and "glemt passord" for someone locked out.
+
+The token is signed with the app's secret and names the user, the purpose and a
+fingerprint of the current password hash. Nothing is stored: setting a password changes
+the hash, so a link works once; deactivating the account or an admin setting a password
+also makes old links useless. Only the age limit is needed on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.accounts.passwords import Passwords, check_new_password
+from trygg.accounts.users import set_password
+from trygg.errors import DomainError
+from trygg.models import AuditEvent, User
+
+Purpose = Literal["invitation", "reset"]
+INVITATION: Final = "invitation"
+RESET: Final = "reset"
+# An invitation waits for someone back from holiday; a reset is used at once.
+MAX_AGE: Final = {INVITATION: dt.timedelta(days=7), RESET: dt.timedelta(hours=1)}
+# "Glemt passord" must not turn into a way to flood someone's inbox.
+RESETS_PER_HOUR: Final = 3
+_SALT = "trygg.password-link"
+
+LINK_INVALID = (
+    "Lenken virker ikke lenger. Den kan være brukt eller for gammel. Be om en ny lenke, "
+    "eller kontakt den som administrerer Trygg ved skolen."
+)
+
+
+@dataclass(frozen=True)
+class LinkUser:
+    user: User
+    purpose: Purpose
+
+
+def _fingerprint(user: User) -> str:
+    state = f"{user.id}|{user.password_hash or ''}|{user.active}"
+    return hashlib.sha256(state.encode()).hexdigest()[:24]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_SALT)
+
+
+def make_token(secret_key: str, user: User, purpose: Purpose) -> str:
+    return str(_serializer(secret_key).dumps({"u": user.id, "p": purpose, "f": _fingerprint(user)}))
+
+
+def user_for_token(session: Session, secret_key: str, token: str) -> LinkUser:
+    """The active user the link is for; DomainError(LINK_INVALID) for anything else."""
+    serializer = _serializer(secret_key)
+    try:
+        payload = serializer.loads(token)  # signature first: the purpose picks the age
+        purpose = payload["p"]
+        serializer.loads(token, max_age=int(MAX_AGE[purpose].total_seconds()))
+        user = session.get(User, int(payload["u"]))
+    except (BadSignature, SignatureExpired, KeyError, TypeError, ValueError) as error:
+        raise DomainError(LINK_INVALID) from error
+    if user is None or not user.active or payload.get("f") != _fingerprint(user):
+        raise DomainError(LINK_INVALID)
+    return LinkUser(user, purpose)
+
+
+def use_link(
+    session: Session,
+    passwords: Passwords,
+    secret_key: str,
+    token: str,
+    password: str,
+    now: dt.datetime,
+) -> User:
+    """Set the password the link allows; the link is spent with it."""
+    found = user_for_token(session, secret_key, token)
+    check_new_password(password)
+    by = audit.Initiator(user_id=found.user.id, email=found.user.email)
+    set_password(session, passwords, found.user, password, by, now)
+    audit.record(
+        session,
+        by,
+        "user.password_link_used",
+        "user",
+        found.user.id,
+        {"purpose": found.purpose},
+        now=now,
+    )
+    return found.user
+
+
+def invitation_for(
+    session: Session, secret_key: str, user: User, by: audit.Initiator, now: dt.datetime
+) -> str:
+    """An invitation token for an account an admin manages (the caller checks that)."""
+    if not user.active:
+        raise DomainError("Kontoen er deaktivert. Aktiver den før du sender invitasjon.")
+    audit.record(session, by, "user.invitation_sent", "user", user.id, now=now)
+    return make_token(secret_key, user, INVITATION)
+
+
+def reset_for(
+    session: Session, secret_key: str, email: str, client_ip: str, now: dt.datetime
+) -> tuple[User, str] | None:
+    """A reset token for the active account with this address, or None.
+
+    The caller shows the same message either way, so the page never tells whether an
+    address has an account. Audited with the requesting address, so abuse can be seen."""
+    user = session.execute(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None or not user.active:
+        return None
+    recent = session.execute(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "user.password_reset_requested",
+            AuditEvent.object_id == str(user.id),
+            AuditEvent.occurred_at >= now - dt.timedelta(hours=1),
+        )
+    ).scalar_one()
+    if recent >= RESETS_PER_HOUR:
+        return None
+    by = audit.Initiator(user_id=None, email=user.email, ip=client_ip)
+    audit.record(session, by, "user.password_reset_requested", "user", user.id, now=now)
+    return user, make_token(secret_key, user, RESET)
+
+
+def users_without_password(
+    session: Session, municipality_id: int, school_id: int | None
+) -> list[User]:
+    """Active accounts that cannot log in yet, within an admin's reach: the whole
+    municipality for a municipality admin (school_id None), else one school."""
+    query = select(User).where(
+        User.municipality_id == municipality_id,
+        User.active.is_(True),
+        User.password_hash.is_(None),
+    )
+    if school_id is not None:
+        query = query.where(User.school_id == school_id)
+    return list(session.execute(query.order_by(User.name)).scalars())
+
+
+def invitations_for(
+    session: Session, secret_key: str, users: list[User], by: audit.Initiator, now: dt.datetime
+) -> list[tuple[User, str]]:
+    return [(user, invitation_for(session, secret_key, user, by, now)) for user in users]

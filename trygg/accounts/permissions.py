@@ -1,0 +1,158 @@
+"""Who may do what: pure functions on plain data, tested without HTTP.
+
+Views declare one of the page-level rules below; object-level rules (a given case, a
+given user account) are checked where the object is loaded. Anything not granted here
+is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from trygg.accounts.principal import Principal
+from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
+
+SCHOOL_STAFF = frozenset({ANSATT, KONTAKTLAERER, LEDELSE})
+
+PageRule = Callable[[Principal], bool]
+
+
+def any_user(user: Principal) -> bool:
+    """Pages every logged-in person needs: the front page, their own account."""
+    return True
+
+
+def can_administer(user: Principal) -> bool:
+    return user.role == ADMIN
+
+
+def can_view_audit_trail(user: Principal) -> bool:
+    # The trail records who looked at what across all schools; it is the municipal IT's
+    # control (a municipality-wide admin), and it never contains case content.
+    return user.role == ADMIN and user.school_id is None
+
+
+def can_file_report(user: Principal) -> bool:
+    """Everyone who works at a school reports to the rektor (§ 12-4 third sub-duty)."""
+    return user.role in SCHOOL_STAFF and user.school_id is not None
+
+
+def can_handle_cases(user: Principal) -> bool:
+    return user.role in (KONTAKTLAERER, LEDELSE) and user.school_id is not None
+
+
+def can_lead_school(user: Principal) -> bool:
+    return user.role == LEDELSE and user.school_id is not None
+
+
+def can_act_as_school_owner(user: Principal) -> bool:
+    return user.role == SKOLEEIER
+
+
+def can_see_cases(user: Principal) -> bool:
+    """The case lists and case pages: the leadership and handlers of a school, and the
+    school owner (for cases routed to it). Which cases is decided per case."""
+    if user.role == SKOLEEIER:
+        return True
+    return user.role in (KONTAKTLAERER, LEDELSE) and user.school_id is not None
+
+
+def can_acknowledge_school_plan(user: Principal) -> bool:
+    """Everyone who works at a school acknowledges its plan, whatever their role: § 12-4
+    puts the duty to keep watch and report on all of them, the school's IT admin too."""
+    return user.school_id is not None
+
+
+def can_manage_school_plan(user: Principal) -> bool:
+    """The school leadership publishes the plan and keeps the register of who signed."""
+    return can_lead_school(user)
+
+
+def can_read_school_plan(user: Principal, school_id: int) -> bool:
+    return user.school_id is not None and user.school_id == school_id
+
+
+def can_read_acknowledgement(user: Principal, employee_id: int, school_id: int) -> bool:
+    """A kvittering is the employee's own; their school's leadership keeps the register."""
+    if user.id == employee_id:
+        return True
+    return can_manage_school_plan(user) and user.school_id == school_id
+
+
+def can_manage_user(admin: Principal, school_id: int | None, municipality_id: int) -> bool:
+    """A municipality admin manages the whole municipality; a school admin only their school,
+    and never municipality-wide accounts."""
+    if admin.role != ADMIN or admin.municipality_id != municipality_id:
+        return False
+    if admin.school_id is None:
+        return True
+    return school_id == admin.school_id
+
+
+def can_manage_school(admin: Principal, school_id: int | None, municipality_id: int) -> bool:
+    """School settings (Word templates, days off). `school_id` None is the municipality as
+    a whole: only a municipality admin sets what applies to every school; a school admin
+    sets only their own school's."""
+    if admin.role != ADMIN or admin.municipality_id != municipality_id:
+        return False
+    return admin.school_id is None or school_id == admin.school_id
+
+
+def assignable_roles(admin: Principal) -> tuple[str, ...]:
+    """A school admin cannot create municipality-wide roles."""
+    if admin.school_id is None:
+        return (ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER, ADMIN)
+    return (ANSATT, KONTAKTLAERER, LEDELSE, ADMIN)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What access decisions need to know about a case, and nothing of its content."""
+
+    school_id: int
+    municipality_id: int
+    handler_id: int | None = None
+    reporter_ids: frozenset[int] = field(default_factory=frozenset)
+    # § 12-5: a staff member is suspected; the school owner receives the case.
+    routed_to_school_owner: bool = False
+    # § 12-5: someone in the school leadership is suspected; no leader may see it.
+    leadership_suspected: bool = False
+    suspected_user_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def can_view_case(user: Principal, case: CaseAccess) -> bool:
+    if user.id in case.suspected_user_ids:
+        return False
+    if user.role == SKOLEEIER:
+        return user.municipality_id == case.municipality_id and case.routed_to_school_owner
+    if user.school_id != case.school_id:
+        return False
+    if user.role == LEDELSE:
+        return not case.leadership_suspected
+    if user.role == KONTAKTLAERER:
+        return case.handler_id == user.id
+    # Ansatt see their own reports, not the case; admins see no case content.
+    return False
+
+
+def can_edit_case(user: Principal, case: CaseAccess) -> bool:
+    return can_view_case(user, case) and user.role in (KONTAKTLAERER, LEDELSE, SKOLEEIER)
+
+
+def can_manage_case(user: Principal, case: CaseAccess) -> bool:
+    """The leadership's actions: receipt, handler, closing. The school owner takes them in
+    the cases routed to it, since the leadership may not see a § 12-5 leadership case."""
+    return can_view_case(user, case) and user.role in (LEDELSE, SKOLEEIER)
+
+
+def can_report_to_owner(user: Principal, case: CaseAccess) -> bool:
+    """Only the school's leadership reports a case to the school owner (§ 12-4, § 12-5)."""
+    return can_view_case(user, case) and user.role == LEDELSE
+
+
+def can_export_key(user: Principal, case: CaseAccess) -> bool:
+    """The name-to-label key as a file, for Statsforvalteren: the school owner's errand
+    (it sends the case on), so only the school owner, in the cases routed to it. Others
+    who see the case see the key on the case page, not as a file to pass on."""
+    return can_view_case(user, case) and user.role == SKOLEEIER

@@ -1,0 +1,158 @@
+"""Importing staff from a CSV file: name, e-mail, title, role.
+
+Parsing never writes. The admin sees a preview with every rejected line and why; the
+import then creates all accepted accounts in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.accounts.passwords import Passwords
+from trygg.accounts.roles import ROLE_ALIASES, SKOLEEIER
+from trygg.accounts.users import NewUser, check_email, create_user, email_taken
+from trygg.documents.sanitise import clean_line
+from trygg.errors import DomainError
+
+MAX_ROWS = 2000
+HEADER_WORDS = {"navn", "name", "e-post", "epost", "e-postadresse", "email", "tittel", "rolle"}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    line: int
+    name: str
+    email: str
+    title: str
+    role: str
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    line: int
+    text: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    accepted: tuple[StaffRow, ...]
+    rejected: tuple[RejectedLine, ...]
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    # Norwegian Excel writes semicolons; other tools write commas. Judge by the first line
+    # that has content: a file may start with blank lines.
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return csv.excel if first.count(",") > first.count(";") else _Semicolon
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def decode_upload(data: bytes) -> str:
+    """Excel on Windows still saves CSV as cp1252; everything else as UTF-8 (maybe a BOM)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_staff_csv(session: Session, text: str, school_id: int | None) -> ImportPreview:
+    accepted: list[StaffRow] = []
+    rejected: list[RejectedLine] = []
+    seen: dict[str, int] = {}
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    seen_content = False
+    reader = csv.reader(io.StringIO(text), _dialect(text))
+    lines_read = 0
+    for cells in reader:
+        # The file line the record starts on, as the admin sees it in an editor: a quoted
+        # cell with a line break makes one record span several lines.
+        index, lines_read = lines_read + 1, reader.line_num
+        raw = ";".join(cells)
+        if not any(cell.strip() for cell in cells):
+            continue
+        first_content_line, seen_content = not seen_content, True
+        if first_content_line and cells[0].strip().lower() in HEADER_WORDS:
+            continue
+        if len(accepted) + len(rejected) >= MAX_ROWS:
+            rejected.append(RejectedLine(index, raw, (f"Filen har flere enn {MAX_ROWS} linjer.",)))
+            break
+        reasons: list[str] = []
+        if len(cells) != 4:
+            rejected.append(
+                RejectedLine(
+                    index,
+                    raw,
+                    (
+                        f"Linjen har {len(cells)} felt; det skal være 4: navn, e-post, tittel, rolle.",
+                    ),
+                )
+            )
+            continue
+        # The same cleaning as typed form input: control characters out, NFC, one line.
+        name, email, title, role_text = (clean_line(cell) for cell in cells)
+        if not name:
+            reasons.append("Navn mangler.")
+        elif len(name) > 200:
+            reasons.append("Navnet er for langt (høyst 200 tegn).")
+        normalised = ""
+        try:
+            normalised = check_email(email)
+        except DomainError as error:
+            reasons.append(str(error) if email else "E-postadresse mangler.")
+        role = ROLE_ALIASES.get(role_text.lower())
+        if role is None:
+            reasons.append(
+                f"Ukjent rolle «{role_text}». Bruk ansatt, kontaktlærer, ledelse eller admin."
+            )
+        elif role == SKOLEEIER or (role == "admin" and school_id is None):
+            reasons.append("Skoleeier- og kommunebrukere opprettes enkeltvis, ikke fra fil.")
+        if len(title) > 200:
+            reasons.append("Tittelen er for lang (høyst 200 tegn).")
+        if normalised:
+            if normalised in seen:
+                reasons.append(f"E-postadressen står også på linje {seen[normalised]}.")
+            elif email_taken(session, normalised):
+                reasons.append("Det finnes allerede en bruker med denne e-postadressen.")
+            seen.setdefault(normalised, index)
+        if reasons:
+            rejected.append(RejectedLine(index, raw, tuple(reasons)))
+        else:
+            assert role is not None
+            accepted.append(StaffRow(index, name, normalised, title, role))
+    return ImportPreview(tuple(accepted), tuple(rejected))
+
+
+def import_staff(
+    session: Session,
+    passwords: Passwords,
+    rows: tuple[StaffRow, ...],
+    municipality_id: int,
+    school_id: int,
+    by: audit.Initiator,
+) -> int:
+    """Creates the accounts without passwords: an admin sets one or sends an invitation."""
+    for row in rows:
+        create_user(
+            session,
+            passwords,
+            NewUser(
+                email=row.email,
+                name=row.name,
+                role=row.role,
+                municipality_id=municipality_id,
+                school_id=school_id,
+                title=row.title,
+            ),
+            by,
+        )
+    audit.record(session, by, "staff.imported", "school", school_id, {"count": len(rows)})
+    return len(rows)

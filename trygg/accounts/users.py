@@ -1,0 +1,185 @@
+"""Creating, changing and deactivating user accounts. Accounts are never deleted: their
+history (reports filed, plans signed, audit events) must keep pointing at a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.accounts.authentication import end_all_sessions, normalise_email
+from trygg.accounts.passwords import Passwords
+from trygg.accounts.principal import Principal
+from trygg.accounts.roles import ROLE_CODES, SKOLEEIER, role_name
+from trygg.errors import DomainError, NotAllowed
+from trygg.models import Municipality, School, User
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    role: str
+    municipality_id: int
+    school_id: int | None
+    title: str = ""
+    password: str | None = None
+
+
+def check_email(email: str) -> str:
+    try:
+        # Deliverability would need DNS, which a school server may not have.
+        return normalise_email(validate_email(email, check_deliverability=False).normalized)
+    except EmailNotValidError as error:
+        raise DomainError(
+            "«%(email)s» er ikke en gyldig e-postadresse.", field="email", email=email
+        ) from error
+
+
+def _check_placement(
+    session: Session, role: str, municipality_id: int, school_id: int | None
+) -> None:
+    if role not in ROLE_CODES:
+        raise DomainError("Ukjent rolle: «%(role)s».", field="role", role=role)
+    if session.get(Municipality, municipality_id) is None:
+        raise DomainError("Kommunen finnes ikke.")
+    if school_id is not None:
+        school = session.get(School, school_id)
+        if school is None or school.municipality_id != municipality_id:
+            raise DomainError("Skolen finnes ikke i denne kommunen.", field="school")
+    if role == SKOLEEIER and school_id is not None:
+        raise DomainError("Skoleeier hører til kommunen, ikke til én skole.", field="school")
+    if role in ("ansatt", "kontaktlaerer", "ledelse") and school_id is None:
+        raise DomainError(
+            "Rollen «%(role)s» må høre til en skole.", field="school", role=role_name(role)
+        )
+
+
+def email_taken(session: Session, email: str, except_user_id: int | None = None) -> bool:
+    query = select(func.count()).select_from(User).where(User.email == normalise_email(email))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return session.execute(query).scalar_one() > 0
+
+
+def create_user(session: Session, passwords: Passwords, new: NewUser, by: audit.Initiator) -> User:
+    email = check_email(new.email)
+    name = new.name.strip()
+    if not name:
+        raise DomainError("Navn må fylles ut.", field="name")
+    if email_taken(session, email):
+        raise DomainError(
+            "Det finnes allerede en bruker med e-postadressen %(email)s.",
+            field="email",
+            email=email,
+        )
+    _check_placement(session, new.role, new.municipality_id, new.school_id)
+    user = User(
+        email=email,
+        name=name,
+        title=new.title.strip(),
+        role_code=new.role,
+        municipality_id=new.municipality_id,
+        school_id=new.school_id,
+        password_hash=passwords.hash(new.password) if new.password else None,
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, by, "user.created", "user", user.id, {"role": new.role, "school_id": new.school_id}
+    )
+    return user
+
+
+def require_manageable(admin: Principal, user: User) -> None:
+    from trygg.accounts.permissions import can_manage_user
+
+    if not can_manage_user(admin, user.school_id, user.municipality_id):
+        raise NotAllowed("Du kan ikke endre denne brukeren.")
+
+
+@dataclass(frozen=True)
+class UserChange:
+    name: str
+    title: str
+    role: str
+    school_id: int | None
+
+
+def change_user(session: Session, user: User, change: UserChange, by: audit.Initiator) -> None:
+    _check_placement(session, change.role, user.municipality_id, change.school_id)
+    if not change.name.strip():
+        raise DomainError("Navn må fylles ut.", field="name")
+    changed = [
+        name
+        for name, old, new in (
+            ("name", user.name, change.name.strip()),
+            ("title", user.title, change.title.strip()),
+            ("role", user.role_code, change.role),
+            ("school_id", user.school_id, change.school_id),
+        )
+        if old != new
+    ]
+    if not changed:
+        return
+    details: dict[str, object] = {"fields": changed}
+    if user.role_code != change.role:
+        details["role_from"] = user.role_code
+        details["role_to"] = change.role
+    user.name = change.name.strip()
+    user.title = change.title.strip()
+    user.role_code = change.role
+    user.school_id = change.school_id
+    audit.record(session, by, "user.changed", "user", user.id, details)
+
+
+def deactivate_user(session: Session, user: User, by: audit.Initiator, now: datetime) -> None:
+    if by.user_id == user.id:
+        raise DomainError("Du kan ikke deaktivere din egen bruker.")
+    if not user.active:
+        return
+    user.active = False
+    user.deactivated_at = now
+    end_all_sessions(session, user.id, now)
+    audit.record(session, by, "user.deactivated", "user", user.id, now=now)
+
+
+def reactivate_user(session: Session, user: User, by: audit.Initiator) -> None:
+    if user.active:
+        return
+    user.active = True
+    user.deactivated_at = None
+    audit.record(session, by, "user.reactivated", "user", user.id)
+
+
+def set_password(
+    session: Session,
+    passwords: Passwords,
+    user: User,
+    password: str,
+    by: audit.Initiator,
+    now: datetime,
+) -> None:
+    user.password_hash = passwords.hash(password)
+    # Other sessions may belong to whoever knew the old password.
+    end_all_sessions(session, user.id, now)
+    audit.record(session, by, "user.password_set", "user", user.id, now=now)
+
+
+def change_own_password(
+    session: Session,
+    passwords: Passwords,
+    user: User,
+    current: str,
+    new: str,
+    by: audit.Initiator,
+    now: datetime,
+) -> None:
+    if not passwords.verify(user.password_hash, current):
+        raise DomainError("Nåværende passord er feil.")
+    set_password(session, passwords, user, new, by, now)

@@ -1,0 +1,301 @@
+"""Skolens plan: every employee reads the plan and signs the kvittering; the leadership
+publishes the plan and keeps the register of who has signed.
+
+Plans, kvitteringer and registers of another school are a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from database import db
+from forms.acknowledgements import PublishPlanForm, SignForm
+from forms.documents.fields import parse_date
+from trygg import acknowledgements
+from trygg.accounts.permissions import (
+    can_acknowledge_school_plan,
+    can_manage_school_plan,
+    can_read_acknowledgement,
+)
+from trygg.accounts.principal import Principal
+from trygg.archive import ArchiveDamaged
+from trygg.documents import BrokenDocument, InvalidInput
+from trygg.errors import DomainError
+from trygg.models import Acknowledgement, School, SchoolPlan
+from trygg.pdf import PdfError
+from views.acknowledgements.page_content import (
+    acknowledgement_row,
+    plan_or_404,
+    plan_row,
+    register_page,
+    time_text,
+)
+from views.cases.loading import acting_user, archive, now, today
+from web.files import attachment, converters, damaged_archive
+from web.gate import audit_initiator, current_user, requires, show_error
+
+bp = Blueprint("acknowledgements", __name__, url_prefix="/skolens-plan")
+
+# The multipart body carries the form fields and boundaries beside the file.
+_FORM_OVERHEAD = 64 * 1024
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, bool]:
+    """Menu links: «Skolens plan» for every employee, «Kvitteringer» for the leadership."""
+    user: Principal | None = g.get("principal")
+    return {
+        "nav_school_plan": user is not None and can_acknowledge_school_plan(user),
+        "nav_acknowledgements": user is not None and can_manage_school_plan(user),
+    }
+
+
+@bp.url_value_preprocessor
+def _limit_upload_size(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # Before the CSRF check reads the form, so a huge upload is refused unread.
+    if endpoint == "acknowledgements.publish":
+        request.max_content_length = acknowledgements.MAX_PLAN_BYTES + _FORM_OVERHEAD
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    form = PublishPlanForm(formdata=None)
+    form.file.errors = [
+        gettext(
+            "Filen er for stor. Planen kan være høyst %(limit)d MB; lagre den gjerne som PDF "
+            "med mindre bilder.",
+            limit=acknowledgements.MAX_PLAN_BYTES // 1024 // 1024,
+        )
+    ]
+    return _publish_page(form), 413
+
+
+def home_tile(user: Principal) -> dict[str, Any] | None:
+    """The front page's plan tile (views/home.py); None for people without a school."""
+    if not can_acknowledge_school_plan(user) or user.school_id is None:
+        return None
+    status = acknowledgements.home_status(
+        db.session, user.id, user.school_id, leads=can_manage_school_plan(user)
+    )
+    return {
+        "published": status.published,
+        "title": status.title,
+        "school_year": status.school_year,
+        "signed_at": time_text(status.signed_at),
+        "signed_count": status.signed_count,
+        "total": status.total,
+        "leads": can_manage_school_plan(user),
+    }
+
+
+# --- every employee ------------------------------------------------------------------------
+
+
+@bp.route("", methods=["GET", "POST"])
+@requires(can_acknowledge_school_plan)
+def plan() -> str | Response:
+    user = current_user()
+    assert user.school_id is not None  # the page rule
+    current = acknowledgements.current_plan(db.session, user.school_id)
+    form = SignForm()
+    if request.method == "POST" and current is not None and form.validate_on_submit():
+        posted = form.plan_id.data or ""
+        signature = acknowledgements.Signature(
+            plan_id=int(posted) if posted.isdecimal() else 0,
+            confirmations={key: bool(form[key].data) for key in acknowledgements.CONFIRMATIONS},
+            typed_signature=form.typed_signature.data or "",
+        )
+        try:
+            acknowledgements.sign(
+                db.session, archive(), acting_user(), signature, audit_initiator(), now()
+            )
+        except acknowledgements.PlanSuperseded as error:
+            db.session.rollback()
+            show_error(form, error)
+            # They have not read this version: that box must be ticked again.
+            form.read_plan.data = False
+            form.plan_id.data = str(current.id)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        except (InvalidInput, BrokenDocument) as error:
+            db.session.rollback()
+            problems = getattr(error, "problems", None) or [str(error)]
+            form.form_errors.extend(gettext(p) for p in problems)
+        except IntegrityError:
+            # Signed in another tab in the same instant: the first signature stands.
+            db.session.rollback()
+            return redirect(url_for(".plan", _anchor="kvittering"))
+        else:
+            db.session.commit()
+            flash(gettext("Takk! Kvitteringen er signert og arkivert."), "success")
+            return redirect(url_for(".plan", _anchor="kvittering"))
+    elif request.method == "GET" and current is not None and not form.plan_id.data:
+        # A form restored after a timeout keeps the version that was being read.
+        form.plan_id.data = str(current.id)
+    return _plan_page(user, current, form)
+
+
+def _plan_page(user: Principal, current: SchoolPlan | None, form: SignForm) -> str:
+    mine = acknowledgements.my_acknowledgements(db.session, user.id)
+    signed = next((a for a in mine if current is not None and a.plan_id == current.id), None)
+    school = db.session.get(School, user.school_id)
+    owner_contact = school.municipality.owner_contact if school else ""
+    form.typed_signature.description = gettext(
+        "Skriv navnet ditt slik det står i Trygg: %(name)s.", name=user.name
+    )
+    return render_template(
+        "acknowledgements/plan.html",
+        plan=plan_row(current, current) if current else None,
+        signed=acknowledgement_row(signed) if signed else None,
+        earlier=[acknowledgement_row(a) for a in mine if a is not signed],
+        owner_contact=owner_contact or gettext("Ikke oppgitt – spør rektor"),
+        can_manage=can_manage_school_plan(user),
+        form=form,
+        confirmations=[form[key] for key in acknowledgements.CONFIRMATIONS],
+    )
+
+
+@bp.route("/<int:plan_id>/fil")
+@requires(can_acknowledge_school_plan)
+def plan_file(plan_id: int) -> Response | tuple[str, int]:
+    plan = plan_or_404(plan_id)
+    try:
+        content = acknowledgements.plan_file(db.session, archive(), plan, audit_initiator(), now())
+    except ArchiveDamaged as error:
+        db.session.rollback()
+        return damaged_archive(error)
+    db.session.commit()
+    return attachment(content, acknowledgements.MIMETYPES[plan.format], plan.filename)
+
+
+@bp.route("/kvittering/<int:acknowledgement_id>/<fmt>")
+@requires(can_acknowledge_school_plan)
+def acknowledgement_file(acknowledgement_id: int, fmt: str) -> Response | tuple[str, int]:
+    user = current_user()
+    ack = db.session.get(Acknowledgement, acknowledgement_id)
+    if ack is None or fmt not in acknowledgements.MIMETYPES:
+        abort(404)
+    if not can_read_acknowledgement(user, ack.user_id, ack.plan.school_id):
+        abort(404)
+    try:
+        if fmt == "docx":
+            content = acknowledgements.acknowledgement_docx(
+                db.session, archive(), ack, audit_initiator(), now()
+            )
+        else:
+            content = acknowledgements.acknowledgement_pdf(
+                db.session, archive(), ack, converters(), audit_initiator(), now()
+            )
+    except PdfError as error:
+        db.session.rollback()
+        flash(gettext(error.message), "error")
+        own = ack.user_id == user.id
+        back = url_for(".plan") if own else url_for(".register", plan_id=ack.plan_id)
+        return redirect(back)
+    except ArchiveDamaged as error:
+        db.session.rollback()
+        return damaged_archive(error)
+    db.session.commit()
+    return attachment(
+        content, acknowledgements.MIMETYPES[fmt], ack.filename.rsplit(".", 1)[0] + f".{fmt}"
+    )
+
+
+# --- the school leadership ---------------------------------------------------------------
+
+
+@bp.route("/publiser", methods=["GET", "POST"])
+@requires(can_manage_school_plan)
+def publish() -> str | Response:
+    user = current_user()
+    assert user.school_id is not None  # the page rule
+    form = PublishPlanForm()
+    if request.method == "GET":
+        current = acknowledgements.current_plan(db.session, user.school_id)
+        form.title.data = current.title if current else acknowledgements.DEFAULT_TITLE
+        form.school_year.data = acknowledgements.school_year_of(today())
+        form.version_date.data = today().strftime("%d.%m.%Y")
+    if form.validate_on_submit():
+        upload = form.file.data
+        version_date = parse_date(form.version_date.data)
+        assert version_date is not None  # DateText checked it
+        try:
+            published = acknowledgements.publish_plan(
+                db.session,
+                archive(),
+                user.school_id,
+                acknowledgements.NewPlan(
+                    title=form.title.data or "",
+                    school_year=form.school_year.data or "",
+                    version_date=version_date,
+                    filename=upload.filename or "",
+                    # One byte past the limit is enough to refuse it as too large.
+                    content=upload.read(acknowledgements.MAX_PLAN_BYTES + 1),
+                ),
+                audit_initiator(),
+                now(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "Planen for %(year)s er publisert. Alle ansatte ser nå at de skal kvittere "
+                    "for den, og de som ikke har gjort det, får påminnelser.",
+                    year=published.school_year,
+                ),
+                "success",
+            )
+            return redirect(url_for(".register", plan_id=published.id))
+    return _publish_page(form)
+
+
+def _publish_page(form: PublishPlanForm) -> str:
+    user = current_user()
+    current = acknowledgements.current_plan(db.session, user.school_id) if user.school_id else None
+    return render_template(
+        "acknowledgements/publish.html",
+        form=form,
+        current=plan_row(current, current) if current else None,
+    )
+
+
+@bp.route("/kvitteringer")
+@requires(can_manage_school_plan)
+def register_current() -> str:
+    user = current_user()
+    assert user.school_id is not None  # the page rule
+    current = acknowledgements.current_plan(db.session, user.school_id)
+    return register_page(current)
+
+
+@bp.route("/<int:plan_id>/kvitteringer")
+@requires(can_manage_school_plan)
+def register(plan_id: int) -> str:
+    return register_page(plan_or_404(plan_id))
+
+
+@bp.route("/<int:plan_id>/kvitteringsliste")
+@requires(can_manage_school_plan)
+def register_docx(plan_id: int) -> Response | tuple[str, int]:
+    plan = plan_or_404(plan_id)
+    try:
+        rendered = acknowledgements.acknowledgement_list(
+            db.session, plan, today(), audit_initiator(), now()
+        )
+    except (InvalidInput, BrokenDocument) as error:
+        db.session.rollback()
+        problems = getattr(error, "problems", None) or [str(error)]
+        flash(" ".join(gettext(p) for p in problems), "error")
+        return redirect(url_for(".register", plan_id=plan.id))
+    db.session.commit()
+    return attachment(rendered.docx, acknowledgements.MIMETYPES["docx"], rendered.filename)

@@ -1,0 +1,120 @@
+"""The case's people outside the case page: adding a person a document's text names
+("Legg til person" beside a name warning), and the school owner's export of the
+name-to-label key for Statsforvalteren.
+
+Both load the case through case_or_404 first, so a case the user may not see (§ 12-5) is
+absent here too; only then is the export refused (403) to those who see the case but
+may not pass its key on.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from database import db
+from forms.cases import PersonForm
+from trygg import audit
+from trygg.accounts.permissions import can_export_key, can_handle_cases, can_see_cases
+from trygg.cases.access import case_access
+from trygg.cases.actors import PersonInput
+from trygg.cases.key_export import export_key
+from trygg.cases.registry import pupil_choices, register_person
+from trygg.errors import DomainError
+from trygg.models import Case
+from views.cases.loading import acting_user, case_or_404, now
+from views.documents.page_content import KINDS
+from web.files import attachment
+from web.gate import audit_initiator, current_user, requires, show_error
+
+bp = Blueprint("case_key", __name__, url_prefix="/saker")
+
+
+@bp.route("/<int:case_id>/navnenokkel.csv")
+@requires(can_see_cases)
+def export(case_id: int) -> Response:
+    case = case_or_404(case_id)
+    if not can_export_key(current_user(), case_access(case)):
+        abort(403)
+    file = export_key(db.session, case, audit_initiator(), now(), gettext)
+    db.session.commit()
+    return attachment(file.content, "text/csv; charset=utf-8", file.filename)
+
+
+def _document(value: str | None) -> str:
+    """Where to go back to: a document kind, never a URL from the query string."""
+    return value if value in KINDS else ""
+
+
+def _back_url(case: Case, kind: str) -> str:
+    if kind:
+        return url_for("case_documents.edit", case_id=case.id, kind=kind)
+    return url_for("cases.show", case_id=case.id, _anchor="personer")
+
+
+def _person_form(case: Case, name: str | None = None) -> PersonForm:
+    if name is None:
+        form = PersonForm()
+    else:
+        form = PersonForm(formdata=None, data={"name": name[:200], "kind": "pupil"})
+    own_pupil = gettext("Eleven saken gjelder (%(name)s)", name=case.pupil_name)
+    form.guardian_of.choices = [
+        SelectChoice("", own_pupil),
+        *(SelectChoice(key, label) for key, label in pupil_choices(case)),
+    ]
+    return form
+
+
+def _page(case: Case, form: PersonForm, kind: str) -> str:
+    # The form lists the case's pupils by name and label: a look at the key.
+    audit.record(db.session, audit_initiator(), "case.key_viewed", "case", str(case.id), now=now())
+    db.session.commit()
+    return render_template(
+        "cases/key/add_person.html",
+        form=form,
+        case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
+        action=url_for(".add_person", case_id=case.id, dokument=kind or None),
+        back_url=_back_url(case, kind),
+        back_to_document=bool(kind),
+    )
+
+
+@bp.route("/<int:case_id>/personer/ny", methods=["GET", "POST"])
+@requires(can_handle_cases)
+def add_person(case_id: int) -> str | Response:
+    """Add a person a document names, then go back to that document."""
+    case = case_or_404(case_id, edit=True)
+    kind = _document(request.args.get("dokument"))
+    if request.method == "GET":
+        return _page(case, _person_form(case, request.args.get("navn", "")), kind)
+    form = _person_form(case)
+    if not form.validate_on_submit():
+        return _page(case, form, kind)
+    person_kind = form.kind.data or ""
+    person = PersonInput(
+        name=form.name.data or "",
+        kind=person_kind,
+        role=(form.role.data or "") if person_kind == "pupil" else "",
+        aliases=form.aliases(),
+        guardian_of=(form.guardian_of.data or "") if person_kind == "guardian" else "",
+    )
+    try:
+        actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
+    except DomainError as error:
+        db.session.rollback()
+        case = case_or_404(case_id, edit=True)
+        show_error(form, error)
+        return _page(case, form, kind)
+    db.session.commit()
+    if actor.label:
+        message = gettext(
+            "%(name)s er lagt til i saken og heter %(label)s i dokumentene.",
+            name=actor.name,
+            label=actor.label,
+        )
+    else:
+        message = gettext("%(name)s er lagt til i saken.", name=actor.name)
+    flash(message, "success")
+    return redirect(_back_url(case, kind))

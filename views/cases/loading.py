@@ -1,0 +1,43 @@
+"""What every case page needs: the case loaded with its access check, the acting user,
+the archive, and the clock. A case the user may not see is a 404, never a 403, so the
+existence of a § 12-5 case cannot be probed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort
+
+from database import db
+from trygg.archive import Archive
+from trygg.calendar.clock import oslo_now
+from trygg.cases.access import load_case
+from trygg.errors import NotFound
+from trygg.models import Case, User, utcnow
+from web.gate import current_user, settings
+
+
+def case_or_404(case_id: int, *, edit: bool = False) -> Case:
+    try:
+        return load_case(db.session, current_user(), case_id, edit=edit)
+    except NotFound:
+        abort(404)
+
+
+def acting_user() -> User:
+    user = db.session.get(User, current_user().id)
+    assert user is not None  # the gate loaded this user for this request
+    return user
+
+
+def archive() -> Archive:
+    return Archive(settings().output_dir / "archive")
+
+
+def now() -> dt.datetime:
+    return utcnow()
+
+
+def today() -> dt.date:
+    # Deadlines are school dates in Norway, not UTC dates.
+    return oslo_now().date()

@@ -1,0 +1,271 @@
+"""The case page as plain values: header, deadlines, duties, documents, plan, chronology,
+people. Templates get strings and lists, never ORM objects.
+
+Two kinds of time (trygg.calendar.clock): system timestamps are UTC and shown in Oslo time; times
+people typed (when the rektor knew, when the owner was told) are Oslo time already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from database import db
+from trygg.accounts.permissions import (
+    can_edit_case,
+    can_export_key,
+    can_manage_case,
+    can_report_to_owner,
+)
+from trygg.accounts.principal import Principal
+from trygg.calendar.clock import oslo_time
+from trygg.calendar.deadlines import Deadline
+from trygg.cases import overview
+from trygg.cases.access import case_access
+from trygg.cases.actors import display_name
+from trygg.cases.documents import documents_of
+from trygg.cases.events import EVENT_TEXTS
+from trygg.cases.registry import key_of
+from trygg.cases.workflow import final_plan
+from trygg.documents.vocabulary import LEVELS
+from trygg.models import Case, CaseDocument, CaseEvent, User
+from trygg.models.cases import CLOSED
+from trygg.models.documents import DRAFT, FINAL
+
+EDITABLE_KINDS = ("undersokelse", "aktivitetsplan", "evaluering")
+KIND_NAMES = {
+    "meldeskjema": _l("Meldeskjema"),
+    "undersokelse": _l("Undersøkelse"),
+    "aktivitetsplan": _l("Aktivitetsplan"),
+    "evaluering": _l("Evaluering av aktivitetsplan"),
+}
+# Overdue is said in words, not only in red.
+STATE_TEXTS = {"overdue": _l("Forsinket"), "today": _l("Frist i dag"), "soon": _l("Frist snart")}
+
+
+def optional_url(endpoint: str, **values: Any) -> str:
+    """A link to another area's page, or "" while that page does not exist yet."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return ""
+
+
+def date_text(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def wall_text(oslo: dt.datetime | None) -> str:
+    """A time someone typed, already Oslo time."""
+    return oslo.strftime("%d.%m.%Y kl. %H:%M") if oslo else ""
+
+
+def time_text(utc: dt.datetime | None) -> str:
+    """A system timestamp (UTC), shown as Oslo time."""
+    return wall_text(oslo_time(utc)) if utc else ""
+
+
+def _iso_date(value: Any) -> str:
+    try:
+        return date_text(dt.date.fromisoformat(str(value)[:10])) if value else ""
+    except ValueError:
+        return str(value)
+
+
+def deadline_badges(deadlines: tuple[Deadline, ...] | list[Deadline]) -> list[dict[str, str]]:
+    return [
+        {
+            "title": gettext(d.title),
+            "due": date_text(d.due),
+            "state": d.state,
+            "state_text": str(STATE_TEXTS.get(d.state, "")),
+        }
+        for d in deadlines
+    ]
+
+
+def _names(ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {uid: name for uid, name in rows}
+
+
+def _number_text(doc: CaseDocument) -> str:
+    if doc.kind == "aktivitetsplan":
+        return gettext("versjon %(n)d", n=doc.number)
+    return gettext("nr. %(n)d", n=doc.number)
+
+
+def _documents(case: Case, docs: list[CaseDocument], can_edit: bool) -> list[dict[str, Any]]:
+    names = _names({d.finalised_by for d in docs})
+    out = []
+    for doc in docs:
+        final = doc.status == FINAL
+        editable = can_edit and not final and doc.kind in EDITABLE_KINDS and case.status != CLOSED
+        out.append(
+            {
+                "kind": str(KIND_NAMES.get(doc.kind, doc.kind)),
+                "number": _number_text(doc),
+                "final": final,
+                "finalised": time_text(doc.finalised_at) if final else "",
+                "finalised_by": names.get(doc.finalised_by or 0, ""),
+                "changes": list(doc.change_summary or []) if doc.kind == "aktivitetsplan" else [],
+                "edit_url": optional_url("case_documents.edit", case_id=case.id, kind=doc.kind)
+                if editable
+                else "",
+                "downloads": [
+                    (label, url)
+                    for label, fmt in (("Word", "docx"), ("PDF", "pdf"))
+                    if final
+                    and (
+                        url := optional_url(
+                            "case_documents.download",
+                            case_id=case.id,
+                            document_id=doc.id,
+                            fmt=fmt,
+                        )
+                    )
+                ],
+                # Sending home is the handler's and leadership's step, not every reader's.
+                "home_copy_url": optional_url(
+                    "case_pdf.send_home", case_id=case.id, document_id=doc.id
+                )
+                if final and can_edit
+                else "",
+            }
+        )
+    return out
+
+
+def _plan(case: Case, docs: list[CaseDocument]) -> dict[str, Any] | None:
+    plan = final_plan(db.session, case)
+    if plan is None:
+        drafts = [d for d in docs if d.kind == "aktivitetsplan" and d.status == DRAFT]
+        plan = drafts[-1] if drafts else None
+    if plan is None:
+        return None
+    measures = []
+    for number, m in enumerate(plan.data.get("measures", []), start=1):
+        when = [_iso_date(m.get("start")), m.get("frequency") or "", _iso_date(m.get("end"))]
+        measures.append(
+            {
+                "number": number,
+                "description": m.get("description", ""),
+                "level": gettext(LEVELS.get(m.get("level", ""), m.get("level", ""))),
+                "by": display_name(case, m["by"]) if m.get("by") else "",
+                "when": ", ".join(part for part in when if part),
+                "evaluate_on": _iso_date(m.get("evaluate_on")),
+            }
+        )
+    return {
+        "version": plan.number,
+        "final": plan.status == FINAL,
+        "problem": plan.data.get("problem", ""),
+        "measures": measures,
+    }
+
+
+def _event_text(case: Case, event: CaseEvent) -> str:
+    text = gettext(EVENT_TEXTS.get(event.code, event.code))
+    details = event.details or {}
+    if details.get("kind") in KIND_NAMES:
+        text += f" – {KIND_NAMES[details['kind']]}"
+        if details.get("number"):
+            text += f" {details['number']}"
+    if event.code == "handler_assigned" and details.get("handler"):
+        text += f": {_names({details['handler']}).get(details['handler'], '')}"
+    if event.code == "person_added" and details.get("actor"):
+        text += f": {display_name(case, details['actor'])}"
+    return text
+
+
+def _chronology(case: Case) -> list[dict[str, str]]:
+    events = db.session.execute(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
+    ).scalars()
+    return [
+        {
+            "at": time_text(e.at),
+            "who": e.user.name if e.user else gettext("Systemet"),
+            "text": _event_text(case, e),
+        }
+        for e in events
+    ]
+
+
+def _header(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "reference": case.reference,
+        "pupil": case.pupil_name,
+        "class": case.pupil_class,
+        "school": case.school.name,
+        "open": case.status != CLOSED,
+        "stage": gettext(overview.STAGES[overview.stage_of(db.session, case)]),
+        "handler": case.handler.name if case.handler else "",
+        "section_12_5": case.staff_suspected,
+        "leadership_suspected": case.leadership_suspected,
+        "serious": case.serious,
+        "opened": time_text(case.opened_at),
+        "received": time_text(case.received_at),
+        "rektor_informed": wall_text(case.rektor_informed_at),
+        "raised_by_home": date_text(case.raised_with_rektor_by_home),
+        "owner_reported": wall_text(case.owner_reported_at),
+        "owner_reported_to": case.owner_reported_to,
+        "closed": time_text(case.closed_at),
+        "follow_up_on": date_text(case.follow_up_on),
+    }
+
+
+def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
+    access = case_access(case)
+    can_edit = can_edit_case(user, access)
+    is_open = case.status != CLOSED
+    docs = documents_of(db.session, case)
+    has_final_plan = any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs)
+    links = {}
+    if can_edit and is_open:
+        links = {
+            "investigation": optional_url(
+                "case_documents.edit", case_id=case.id, kind="undersokelse"
+            ),
+            "plan": optional_url("case_documents.edit", case_id=case.id, kind="aktivitetsplan"),
+            "evaluation": optional_url("case_documents.edit", case_id=case.id, kind="evaluering")
+            if has_final_plan
+            else "",
+        }
+    statsforvalteren = overview.statsforvalteren_date(db.session, case)
+    return {
+        "case": _header(case),
+        "deadlines": deadline_badges(overview.deadlines_of(db.session, case, today)),
+        "statsforvalteren": date_text(statsforvalteren),
+        # § 12-5: "straks" to the school owner; a leadership case went there directly.
+        "owner_warning": is_open
+        and case.staff_suspected
+        and not case.leadership_suspected
+        and case.owner_reported_at is None,
+        "duties": [
+            {"name": gettext(name), "done": done, "where": gettext(where)}
+            for name, done, where in overview.duties(db.session, case)
+        ],
+        "documents": _documents(case, docs, can_edit),
+        "plan": _plan(case, docs),
+        "chronology": _chronology(case),
+        "people": [{**entry.__dict__, "kind": gettext(entry.kind)} for entry in key_of(case)],
+        "links": {k: v for k, v in links.items() if v},
+        "can_manage": can_manage_case(user, access),
+        "can_report_owner": can_report_to_owner(user, access),
+        "can_edit": can_edit,
+        # The school owner passes the key on to Statsforvalteren (views/cases/key.py).
+        "key_export_url": optional_url("case_key.export", case_id=case.id)
+        if can_export_key(user, access)
+        else "",
+    }

@@ -1,0 +1,98 @@
+"""The forms on the case page, filled with what the case already knows.
+
+A form the user just sent and that was refused comes in `bound` and is shown as typed;
+every other form is built fresh (formdata=None), so one refused form never blanks another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import gettext
+from wtforms.fields.choices import SelectChoice
+
+from database import db
+from forms.base import BaseForm
+from forms.cases import (
+    ASSIGN,
+    CLOSE,
+    OWNER,
+    PERSON,
+    RECEIVE,
+    REOPEN,
+    AssignForm,
+    CloseForm,
+    ConfirmCaseForm,
+    OwnerReportForm,
+    PersonForm,
+    ReceiptForm,
+)
+from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
+from trygg.calendar.clock import oslo_now
+from trygg.cases.actors import roster
+from trygg.cases.events import suspected_user_ids
+from trygg.cases.registry import pupil_choices
+from trygg.models import Case
+
+
+def handler_choices(case: Case) -> list[SelectChoice]:
+    """Who can handle the case: staff with a handling role, never a suspected person, and
+    no leader when a leader is suspected (no leader may see that case)."""
+    suspects = suspected_user_ids(case)
+    roles = (KONTAKTLAERER,) if case.leadership_suspected else (KONTAKTLAERER, LEDELSE)
+    choices = [SelectChoice("", gettext("Velg saksbehandler"))]
+    for user in roster(db.session, case.school_id):
+        if user.role_code in roles and user.id not in suspects:
+            label = f"{user.name} ({user.title})" if user.title else user.name
+            choices.append(SelectChoice(f"u{user.id}", label))
+    return choices
+
+
+def _receipt(case: Case) -> ReceiptForm:
+    # Typed times are stored as the Oslo wall-clock time they were typed in.
+    informed = case.rektor_informed_at
+    return ReceiptForm(
+        formdata=None,
+        prefix=RECEIVE,
+        data={
+            "rektor_informed_at": informed or oslo_now().replace(second=0, microsecond=0),
+            "raised_with_rektor_by_home": case.raised_with_rektor_by_home,
+            "serious": case.serious,
+        },
+    )
+
+
+def _owner(case: Case) -> OwnerReportForm:
+    reported = case.owner_reported_at
+    return OwnerReportForm(
+        formdata=None,
+        prefix=OWNER,
+        data={
+            "reported_at": reported or oslo_now().replace(second=0, microsecond=0),
+            "recipient": case.owner_reported_to or case.school.municipality.owner_contact,
+        },
+    )
+
+
+def case_forms(case: Case, bound: Mapping[str, BaseForm]) -> dict[str, BaseForm]:
+    forms: dict[str, BaseForm] = {
+        "receive": bound.get("receive") or _receipt(case),
+        "assign": bound.get("assign")
+        or AssignForm(
+            formdata=None,
+            prefix=ASSIGN,
+            data={"handler": f"u{case.handler_id}" if case.handler_id else ""},
+        ),
+        "owner": bound.get("owner") or _owner(case),
+        "close": bound.get("close") or CloseForm(formdata=None, prefix=CLOSE),
+        "reopen": bound.get("reopen") or ConfirmCaseForm(formdata=None, prefix=REOPEN),
+        "person": bound.get("person")
+        or PersonForm(formdata=None, prefix=PERSON, data={"kind": "pupil"}),
+    }
+    forms["assign"].handler.choices = handler_choices(case)  # type: ignore[attr-defined]
+    own_pupil = gettext("Eleven saken gjelder (%(name)s)", name=case.pupil_name)
+    forms["person"].guardian_of.choices = [  # type: ignore[attr-defined]
+        SelectChoice("", own_pupil),
+        *(SelectChoice(key, label) for key, label in pupil_choices(case)),
+    ]
+    return forms

@@ -1,0 +1,353 @@
+"""Journey 1: a staff member files a meldeskjema, gets a receipt, and finds it again.
+
+A reporter sees their own reports, never the case: the receipt and its Word file are
+theirs alone, and anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from database import db
+from forms.reports import (
+    ARENAS,
+    MAX_OTHER_PUPILS,
+    PUPIL_ROLES,
+    VIOLATION_KINDS,
+    OtherPupilForm,
+    ReportForm,
+)
+from trygg import audit
+from trygg.accounts.permissions import can_file_report
+from trygg.archive import ArchiveDamaged
+from trygg.cases.actors import PersonInput, roster
+from trygg.cases.documents import DocumentProblems, archived_file
+from trygg.cases.downloads import MIMETYPES
+from trygg.cases.names_check import NameCheck, NamesToCheck
+from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
+from trygg.errors import DomainError
+from trygg.models import Case, CaseDocument, CaseEvent
+from views.cases.loading import acting_user, archive, now
+from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
+from web.files import attachment
+from web.gate import audit_initiator, current_user, requires, show_error
+from web.notifications import deliver_new_notifications
+
+bp = Blueprint("reports", __name__, url_prefix="/meldinger")
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, bool]:
+    """The menu on every page links here for everyone who may file a report."""
+    user = g.get("principal")
+    return {"nav_can_file_report": user is not None and can_file_report(user)}
+
+
+# Domain errors about one of the other pupils (trygg.cases.actors.add_person).
+ROW_FIELDS = ("name", "kind", "guardian_of")
+# The free texts the meldeskjema anonymises (NewReport.texts).
+TEXT_FIELDS = ("account", "intervention", "arena_detail")
+
+
+def _yes(value: str | None) -> bool:
+    return value == "ja"
+
+
+def _new_report(form: ReportForm) -> NewReport:
+    others = tuple(
+        PersonInput(
+            name=row.form.name.data or "",
+            kind="pupil",
+            role=row.form.role.data or "",
+            aliases=row.form.alias_list(),
+        )
+        for row in form.others
+        if (row.form.name.data or "").strip()
+    )
+    staff_suspected = _yes(form.staff_suspected.data)
+    return NewReport(
+        pupil_name=form.pupil_name.data or "",
+        pupil_class=form.pupil_class.data or "",
+        arena=form.arena.data or "",
+        account=form.account.data or "",
+        kinds=tuple(form.kinds.data or ()),
+        pupil_said_so=_yes(form.pupil_said_so.data),
+        staff_suspected=staff_suspected,
+        leadership_suspected=_yes(form.leadership_suspected.data),
+        suspected_name=(form.suspected_name.data or "") if staff_suspected else "",
+        happened_at=form.happened_at.data,
+        arena_detail=form.arena_detail.data or "",
+        intervention=form.intervention.data or "",
+        others=others,
+        guardians_informed_at=form.guardians_informed_at.data,
+        not_names=tuple(confirmed_words(request.form)),
+    )
+
+
+def _show_row_error(form: ReportForm, error: DomainError) -> bool:
+    """Put an error about another pupil on that pupil's row; False if no row fits."""
+    named = " ".join(str(error.params.get("name", "")).split()).casefold()
+    for row in form.others:
+        typed = " ".join((row.form.name.data or "").split()).casefold()
+        if typed and (typed == named or not named):
+            row.form.name.errors = [*row.form.name.errors, gettext(error.message, **error.params)]
+            return True
+    return False
+
+
+def _show_domain_error(form: ReportForm, error: DomainError) -> None:
+    if isinstance(error, DocumentProblems):
+        form.form_errors.extend(error.problems)
+    elif error.field in ROW_FIELDS and _show_row_error(form, error):
+        pass
+    else:
+        show_error(form, error)
+
+
+def _change_rows(form: ReportForm) -> bool:
+    """The no-JS "add row" / "remove row" buttons: re-render, keeping everything typed."""
+    if "add_row" in request.form:
+        if len(form.others.entries) < MAX_OTHER_PUPILS:
+            form.others.append_entry()
+        return True
+    removed = request.form.get("remove_row")
+    if removed is not None:
+        form.others.entries = [e for e in form.others.entries if e.name != f"others-{removed}"]
+        return True
+    return False
+
+
+def _error_items(form: ReportForm) -> list[tuple[str | None, str]]:
+    """The error summary's lines (anchor, text), including the rows of other pupils."""
+    items: list[tuple[str | None, str]] = [(None, str(e)) for e in form.form_errors]
+    for field in form:
+        if field.name == "others":
+            for number, row in enumerate(field, start=1):
+                for sub in row.form:
+                    for e in sub.errors:
+                        label = gettext("Annen elev %(number)d", number=number)
+                        items.append((sub.id, f"{label}, {sub.label.text}: {e}"))
+        elif field.type != "CSRFTokenField":
+            items.extend((field.id, f"{field.label.text}: {e}") for e in field.errors)
+    return items
+
+
+def _text_fields(form: ReportForm) -> dict[str, Any]:
+    return {name: form[name] for name in TEXT_FIELDS}
+
+
+def _add_pupil(form: ReportForm) -> str:
+    """ "Legg til person" beside a name warning: the name goes into an empty other-pupil
+    row (a new one if none is empty), for the reporter to choose the role."""
+    name = " ".join(request.form.get(ADD_PERSON, "").split())[:200]
+    if not name:
+        return ""
+    empty = [row for row in form.others if not (row.form.name.data or "").strip()]
+    if empty:
+        empty[0].form.name.data = name
+    elif len(form.others.entries) < MAX_OTHER_PUPILS:
+        form.others.append_entry({"name": name})
+    return gettext("%(name)s står nå under «Andre elever». Velg rollen til eleven.", name=name)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@requires(can_file_report)
+def new() -> str | Response:
+    form = ReportForm()
+    if request.method == "POST":
+        # "Which Ola?" answers rewrite the text as typed, before anything reads it.
+        people = report_people(_new_report(form), acting_user())
+        apply_answers(_text_fields(form), people, request.form)
+        if _change_rows(form):
+            return _render_form(form)
+        added = _add_pupil(form)
+        if added:
+            return _render_form(form, report_names(_new_report(form), acting_user()), added)
+    if form.validate_on_submit():
+        try:
+            doc = file_report(
+                db.session, archive(), acting_user(), _new_report(form), audit_initiator(), now()
+            )
+        except NamesToCheck as names:
+            # Asked before anything was stored; the form shows the questions at the text.
+            db.session.rollback()
+            show_error(form, names)
+            return _render_form(form, names.check)
+        except DomainError as error:
+            # file_report may have flushed a new case before it refused: undo all of it.
+            db.session.rollback()
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            deliver_new_notifications()
+            return redirect(url_for("reports.receipt", document_id=doc.id))
+    if request.method == "POST":
+        # Every problem at once: the name questions beside the other errors, so the
+        # reporter is not sent round twice.
+        names = report_names(_new_report(form), acting_user())
+        return _render_form(form, None if names.clear else names)
+    return _render_form(form)
+
+
+def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str = "") -> str:
+    user = current_user()
+    staff = sorted({u.name for u in roster(db.session, user.school_id or 0) if u.id != user.id})
+    errors = _error_items(form)
+    if names is not None:
+        button = ("send", gettext("Bruk svarene og send meldingen"))
+        errors += [(i["target"], i["text"]) for i in show(_text_fields(form), names, button)]
+    return render_template(
+        "reports/new.html",
+        form=form,
+        errors=errors,
+        notice=notice,
+        # Confirmed «not a name» words travel with the form until it is sent.
+        not_names=confirmed_words(request.form) if request.method == "POST" else [],
+        staff=staff,
+        # The <template> row rows.js copies; __index__ becomes the next free index.
+        blank_row=OtherPupilForm(formdata=None, prefix="others-__index__-"),
+        next_index=form.others.last_index + 1,
+        max_rows=MAX_OTHER_PUPILS,
+    )
+
+
+def _own_report_or_404(document_id: int) -> tuple[CaseDocument, Case]:
+    doc = db.session.get(CaseDocument, document_id)
+    # Someone else's report is as good as absent: its existence is not confirmed.
+    if doc is None or doc.kind != "meldeskjema" or doc.created_by != current_user().id:
+        abort(404)
+    case = db.session.get(Case, doc.case_id)
+    assert case is not None  # a document always belongs to a case
+    return doc, case
+
+
+def _mentioned_pupils(case: Case, doc: CaseDocument) -> list[dict[str, str]]:
+    """The other pupils this report named, as the reporter typed them; none from other
+    reports on the same case."""
+    events = db.session.execute(
+        select(CaseEvent).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.code == "report_filed",
+            CaseEvent.user_id == doc.created_by,
+        )
+    ).scalars()
+    keys: list[str] = []
+    for event in events:
+        if (event.details or {}).get("number") == doc.number:
+            keys = list(event.details.get("others") or [])
+    by_key = {a.key: a for a in case.actors}
+    return [
+        {
+            "name": by_key[key].name,
+            "role": str(PUPIL_ROLES.get(by_key[key].role, "")),
+            "aliases": ", ".join(by_key[key].aliases or ()),
+        }
+        for key in keys
+        if key in by_key
+    ]
+
+
+def _local(value: str | None) -> str | None:
+    """A time the reporter typed: already Oslo time, shown as typed."""
+    if not value:
+        return None
+    return str(
+        format_datetime(dt.datetime.fromisoformat(value), "d. MMMM y 'kl.' HH.mm", rebase=False)
+    )
+
+
+def _receipt_view(doc: CaseDocument, case: Case) -> dict[str, Any]:
+    data = doc.data
+    leadership = bool(data.get("leadership_suspected"))
+    staff = bool(data.get("staff_suspected"))
+    informed = data.get("guardians_informed") or {}
+    return {
+        "id": doc.id,
+        "reference": case.reference,
+        # Filed at the server's UTC clock; shown in Oslo time.
+        "filed_at": format_datetime(doc.created_at, "d. MMMM y 'kl.' HH.mm"),
+        "school": case.school.name,
+        "municipality": case.school.municipality.name,
+        # Routing as this reporter's own answers decided it: another report on the same
+        # case must not reveal itself here.
+        "recipient": "owner" if leadership else "rektor",
+        "section_12_5": staff,
+        "pupil_name": case.pupil_name,
+        "pupil_class": case.pupil_class,
+        "happened_at": _local(data.get("happened_at")),
+        "arena": str(ARENAS.get(data.get("arena", ""), "")),
+        "arena_detail": data.get("arena_detail"),
+        "pupil_said_so": bool(data.get("pupil_said_so")),
+        "account": data.get("account", ""),
+        "intervention": data.get("intervention"),
+        "kinds": [str(VIOLATION_KINDS.get(k, k)) for k in data.get("kinds", [])],
+        "others": _mentioned_pupils(case, doc),
+        "staff_suspected": staff,
+        "leadership_suspected": leadership,
+        "guardians_informed_at": _local(informed.get("at")),
+    }
+
+
+@bp.route("/<int:document_id>")
+@requires(can_file_report)
+def receipt(document_id: int) -> str:
+    doc, case = _own_report_or_404(document_id)
+    view = _receipt_view(doc, case)
+    audit.record(
+        db.session,
+        audit_initiator(),
+        "report.viewed",
+        "case",
+        str(case.id),
+        {"document": doc.id},
+        now=now(),
+    )
+    db.session.commit()
+    return render_template("reports/receipt.html", report=view)
+
+
+@bp.route("/<int:document_id>/word")
+@requires(can_file_report)
+def receipt_docx(document_id: int) -> Response:
+    doc, case = _own_report_or_404(document_id)
+    stored = archived_file(db.session, doc, "docx")
+    if stored is None:
+        abort(404)
+    try:
+        content = archive().get(stored.sha256, "docx")
+    except ArchiveDamaged as error:
+        flash(gettext(error.message), "error")
+        return redirect(url_for("reports.receipt", document_id=doc.id))
+    audit.record(
+        db.session,
+        audit_initiator(),
+        "document.downloaded",
+        "case",
+        str(case.id),
+        {"document": doc.id, "format": "docx"},
+        now=now(),
+    )
+    db.session.commit()
+    return attachment(content, MIMETYPES["docx"], stored.filename)
+
+
+@bp.route("")
+@requires(can_file_report)
+def mine() -> str:
+    rows = my_reports(db.session, acting_user())
+    reports = [
+        {
+            "id": doc.id,
+            "filed_at": format_datetime(doc.created_at, "d. MMM y 'kl.' HH.mm"),
+            "pupil": f"{case.pupil_name}, {case.pupil_class}",
+            "reference": case.reference,
+        }
+        for doc, case in rows
+    ]
+    return render_template("reports/mine.html", reports=reports)
