@@ -40,16 +40,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     app.extensions["trygg.settings"] = settings
-    app.extensions["trygg.accounts.passwords"] = Passwords(settings.password_hashing)
+    app.extensions["trygg.passwords"] = Passwords(settings.password_hashing)
     if os.environ.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=int(os.environ["TRUSTED_PROXIES"]), x_proto=1, x_host=1
         )
 
     from views import register_views
-    from web.extensions import init_extensions
+    from web import install_shell
 
-    init_extensions(app)
+    install_shell(app)
     register_views(app)
 
     from commands import register_commands

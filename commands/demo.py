@@ -36,7 +36,7 @@ def register(app: Flask) -> None:
         """Lager demodata (Oslo kommune, to skoler, én bruker per rolle) om de mangler."""
         password = _demo_password(Path(current_app.instance_path))
         created = seed_demo(
-            db.session, current_app.extensions["trygg.accounts.passwords"], password
+            db.session, current_app.extensions["trygg.passwords"], password
         )
         db.session.commit()
         click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")

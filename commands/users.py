@@ -53,7 +53,7 @@ def register(app: Flask) -> None:
             )
             user = create_user(
                 db.session,
-                current_app.extensions["trygg.accounts.passwords"],
+                current_app.extensions["trygg.passwords"],
                 NewUser(
                     email=email,
                     name=name,

@@ -96,7 +96,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def demo(app: Flask, session: Session) -> dict[str, str]:
     """The demo municipality, schools and users; returns role-and-school → e-mail."""
-    seed_demo(session, app.extensions["trygg.accounts.passwords"], DEMO_PASSWORD)
+    seed_demo(session, app.extensions["trygg.passwords"], DEMO_PASSWORD)
     session.commit()
     return {
         "ansatt": "ansatt.nordpolen@demo.trygg.no",

@@ -33,7 +33,7 @@ T0 = datetime(2026, 11, 23, 8, 0, 0)
 
 @pytest.fixture
 def passwords(app: Flask) -> Passwords:
-    return app.extensions["trygg.accounts.passwords"]  # type: ignore[no-any-return]
+    return app.extensions["trygg.passwords"]  # type: ignore[no-any-return]
 
 
 def attempt(

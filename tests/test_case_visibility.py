@@ -149,7 +149,7 @@ def test_a_leadership_case_does_not_exist_for_the_rektor(
 
 def _extra_people(app: Flask, session: Session) -> None:
     """A second leader at Nordpolen and a school owner in another municipality."""
-    passwords = app.extensions["trygg.accounts.passwords"]
+    passwords = app.extensions["trygg.passwords"]
     nordpolen = find_school(session, "Nordpolen skole")
     create_user(
         session,

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from trygg.config import SmtpSettings
+from trygg.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ KINDS: Mapping[str, tuple[str, str]] = {
 }
 
 
-class MailError(Exception):
+class MailError(DomainError):
     """Mail could not be delivered; the message is Norwegian and safe to show. `delivered`
     counts the notices already sent, so a retry can skip them instead of sending twice."""
 

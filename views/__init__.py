@@ -17,8 +17,6 @@ def register_views(app: Flask) -> None:
     from views.documents import pages as documents
     from views.documents import pdf
     from views.reports import pages as reports
-    from web import errors
-    from web.headers import install_headers
 
     for blueprint in (
         login.bp,
@@ -37,5 +35,3 @@ def register_views(app: Flask) -> None:
         acknowledgements.bp,
     ):
         app.register_blueprint(blueprint)
-    errors.install(app)
-    install_headers(app)

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_wtf import FlaskForm
 
 from database import db
 from trygg import audit, form_drafts
@@ -19,8 +18,8 @@ from trygg.accounts.authentication import SessionState, resume
 from trygg.accounts.permissions import PageRule
 from trygg.accounts.principal import Principal
 from trygg.config import Settings
-from trygg.errors import DomainError
 from trygg.models import utcnow
+from web.lifecycle import EarlyCommit, commit_now
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,16 +52,6 @@ def current_user() -> Principal:
     return principal
 
 
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a domain error beside the field it is about, or above the form."""
-    message = gettext(error.message, **error.params)
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        form.form_errors.append(message)
-
-
 def client_ip() -> str:
     return request.remote_addr or ""
 
@@ -82,7 +71,7 @@ def _load_principal() -> SessionState:
     resumed = resume(
         db.session, token, config.idle_timeout, config.absolute_session_lifetime, utcnow()
     )
-    db.session.commit()
+    commit_now(EarlyCommit.SESSION_RESUMED)
     if resumed.principal is not None:
         g.principal = resumed.principal
     return resumed.state
@@ -127,7 +116,7 @@ def _keep_posted_form() -> bool:
         return False
     fields = {key: request.form.getlist(key) for key in request.form}
     kept = form_drafts.keep(db.session, token, request.path, fields, utcnow())
-    db.session.commit()
+    commit_now(EarlyCommit.FORM_KEPT)
     return kept
 
 
@@ -135,7 +124,7 @@ def _restore_kept_form() -> None:
     fields = form_drafts.take(db.session, g.principal.id, request.path, utcnow())
     if fields is None:
         return
-    db.session.commit()
+    commit_now(EarlyCommit.FORM_RESTORED)
     g.restored_form = fields
     flash(
         gettext("Teksten du skrev før du ble logget ut, er satt inn igjen. Se over og lagre."),

@@ -1,4 +1,5 @@
-"""E-mail for new in-app alerts, sent right after the request that created them commits.
+"""E-mail for new in-app alerts, sent right after the request that created them commits
+(web.lifecycle.after_commit).
 
 A failed e-mail never fails the request: the alert is already in the app, and
 `send-reminders` retries what was not e-mailed.
@@ -6,21 +7,19 @@ A failed e-mail never fails the request: the alert is already in the app, and
 
 from __future__ import annotations
 
-import logging
-
 from database import db
 from trygg.cases import reminders
 from trygg.models import utcnow
 from web.gate import settings
-
-log = logging.getLogger("trygg.notifications")
+from web.lifecycle import after_commit
 
 
 def deliver_new_notifications() -> None:
+    """Queue the e-mail for after the request's commit; the lifecycle commits what the
+    delivery marks, and a failure is logged there (the alert is in the app already)."""
+    after_commit(_deliver)
+
+
+def _deliver() -> None:
     config = settings()
-    try:
-        reminders.deliver(db.session, reminders.mailer_for(config), config.base_url, utcnow())
-        db.session.commit()
-    except Exception:  # the request's own work is committed; e-mail is retried later
-        db.session.rollback()
-        log.exception("kunne ikke sende e-post for nye varsler")
+    reminders.deliver(db.session, reminders.mailer_for(config), config.base_url, utcnow())

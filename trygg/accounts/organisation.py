@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg import audit
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Municipality, School
 
 
@@ -17,20 +17,20 @@ def find_municipality(session: Session, name: str | None) -> Municipality:
             select(Municipality).where(Municipality.name == name.strip())
         ).scalar_one_or_none()
         if found is None:
-            raise DomainError("Kommunen «%(name)s» finnes ikke.", name=name)
+            raise Refused("Kommunen «%(name)s» finnes ikke.", name=name)
         return found
     all_ = session.execute(select(Municipality)).scalars().all()
     if len(all_) != 1:
-        raise DomainError("Oppgi kommunen med --municipality (det finnes %(n)d).", n=len(all_))
+        raise Refused("Oppgi kommunen med --municipality (det finnes %(n)d).", n=len(all_))
     return all_[0]
 
 
 def find_school(session: Session, name: str) -> School:
     matches = session.execute(select(School).where(School.name == name.strip())).scalars().all()
     if not matches:
-        raise DomainError("Skolen «%(name)s» finnes ikke.", name=name)
+        raise Refused("Skolen «%(name)s» finnes ikke.", name=name)
     if len(matches) > 1:
-        raise DomainError("Flere skoler heter «%(name)s»; oppgi kommunen også.", name=name)
+        raise Refused("Flere skoler heter «%(name)s»; oppgi kommunen også.", name=name)
     return matches[0]
 
 

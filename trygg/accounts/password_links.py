@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.accounts.passwords import Passwords, check_new_password
 from trygg.accounts.users import set_password
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import AuditEvent, User
 
 Purpose = Literal["invitation", "reset"]
@@ -67,9 +67,9 @@ def user_for_token(session: Session, secret_key: str, token: str) -> LinkUser:
         serializer.loads(token, max_age=int(MAX_AGE[purpose].total_seconds()))
         user = session.get(User, int(payload["u"]))
     except (BadSignature, SignatureExpired, KeyError, TypeError, ValueError) as error:
-        raise DomainError(LINK_INVALID) from error
+        raise Refused(LINK_INVALID) from error
     if user is None or not user.active or payload.get("f") != _fingerprint(user):
-        raise DomainError(LINK_INVALID)
+        raise Refused(LINK_INVALID)
     return LinkUser(user, purpose)
 
 
@@ -103,7 +103,7 @@ def invitation_for(
 ) -> str:
     """An invitation token for an account an admin manages (the caller checks that)."""
     if not user.active:
-        raise DomainError("Kontoen er deaktivert. Aktiver den før du sender invitasjon.")
+        raise Refused("Kontoen er deaktivert. Aktiver den før du sender invitasjon.")
     audit.record(session, by, "user.invitation_sent", "user", user.id, now=now)
     return make_token(secret_key, user, INVITATION)
 

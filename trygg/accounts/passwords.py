@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from trygg.config import PasswordHashing
-from trygg.errors import DomainError
+from trygg.errors import Refused
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -41,8 +41,8 @@ class Passwords:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError("Passordet må ha minst %(min)d tegn.", min=MIN_PASSWORD_LENGTH)
+        raise Refused("Passordet må ha minst %(min)d tegn.", min=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise DomainError("Passordet kan ha høyst %(max)d tegn.", max=MAX_PASSWORD_LENGTH)
+        raise Refused("Passordet kan ha høyst %(max)d tegn.", max=MAX_PASSWORD_LENGTH)
     if password.strip() != password or not password.strip():
-        raise DomainError("Passordet kan ikke begynne eller slutte med mellomrom.")
+        raise Refused("Passordet kan ikke begynne eller slutte med mellomrom.")

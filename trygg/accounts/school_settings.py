@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from trygg import audit
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import School
 
 
@@ -22,7 +22,7 @@ def set_perpetrator_labels(
     """
     school = session.get(School, school_id)
     if school is None:
-        raise DomainError("Skolen finnes ikke.")
+        raise Refused("Skolen finnes ikke.")
     if school.perpetrator_labels == enabled:
         return False
     school.perpetrator_labels = enabled

@@ -17,7 +17,7 @@ from trygg.accounts.passwords import Passwords
 from trygg.accounts.roles import ROLE_ALIASES, SKOLEEIER
 from trygg.accounts.users import NewUser, check_email, create_user, email_taken
 from trygg.documents.sanitise import clean_line
-from trygg.errors import DomainError
+from trygg.errors import Refused
 
 MAX_ROWS = 2000
 HEADER_WORDS = {"navn", "name", "e-post", "epost", "e-postadresse", "email", "tittel", "rolle"}
@@ -106,7 +106,7 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
         normalised = ""
         try:
             normalised = check_email(email)
-        except DomainError as error:
+        except Refused as error:
             reasons.append(str(error) if email else "E-postadresse mangler.")
         role = ROLE_ALIASES.get(role_text.lower())
         if role is None:

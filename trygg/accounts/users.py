@@ -15,7 +15,7 @@ from trygg.accounts.authentication import end_all_sessions, normalise_email
 from trygg.accounts.passwords import Passwords
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import ROLE_CODES, SKOLEEIER, role_name
-from trygg.errors import DomainError, NotAllowed
+from trygg.errors import NotAllowed, Refused
 from trygg.models import Municipality, School, User
 
 
@@ -35,7 +35,7 @@ def check_email(email: str) -> str:
         # Deliverability would need DNS, which a school server may not have.
         return normalise_email(validate_email(email, check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise DomainError(
+        raise Refused(
             "«%(email)s» er ikke en gyldig e-postadresse.", field="email", email=email
         ) from error
 
@@ -44,17 +44,17 @@ def _check_placement(
     session: Session, role: str, municipality_id: int, school_id: int | None
 ) -> None:
     if role not in ROLE_CODES:
-        raise DomainError("Ukjent rolle: «%(role)s».", field="role", role=role)
+        raise Refused("Ukjent rolle: «%(role)s».", field="role", role=role)
     if session.get(Municipality, municipality_id) is None:
-        raise DomainError("Kommunen finnes ikke.")
+        raise Refused("Kommunen finnes ikke.")
     if school_id is not None:
         school = session.get(School, school_id)
         if school is None or school.municipality_id != municipality_id:
-            raise DomainError("Skolen finnes ikke i denne kommunen.", field="school")
+            raise Refused("Skolen finnes ikke i denne kommunen.", field="school")
     if role == SKOLEEIER and school_id is not None:
-        raise DomainError("Skoleeier hører til kommunen, ikke til én skole.", field="school")
+        raise Refused("Skoleeier hører til kommunen, ikke til én skole.", field="school")
     if role in ("ansatt", "kontaktlaerer", "ledelse") and school_id is None:
-        raise DomainError(
+        raise Refused(
             "Rollen «%(role)s» må høre til en skole.", field="school", role=role_name(role)
         )
 
@@ -70,9 +70,9 @@ def create_user(session: Session, passwords: Passwords, new: NewUser, by: audit.
     email = check_email(new.email)
     name = new.name.strip()
     if not name:
-        raise DomainError("Navn må fylles ut.", field="name")
+        raise Refused("Navn må fylles ut.", field="name")
     if email_taken(session, email):
-        raise DomainError(
+        raise Refused(
             "Det finnes allerede en bruker med e-postadressen %(email)s.",
             field="email",
             email=email,
@@ -114,7 +114,7 @@ class UserChange:
 def change_user(session: Session, user: User, change: UserChange, by: audit.Initiator) -> None:
     _check_placement(session, change.role, user.municipality_id, change.school_id)
     if not change.name.strip():
-        raise DomainError("Navn må fylles ut.", field="name")
+        raise Refused("Navn må fylles ut.", field="name")
     changed = [
         name
         for name, old, new in (
@@ -140,7 +140,7 @@ def change_user(session: Session, user: User, change: UserChange, by: audit.Init
 
 def deactivate_user(session: Session, user: User, by: audit.Initiator, now: datetime) -> None:
     if by.user_id == user.id:
-        raise DomainError("Du kan ikke deaktivere din egen bruker.")
+        raise Refused("Du kan ikke deaktivere din egen bruker.")
     if not user.active:
         return
     user.active = False
@@ -181,5 +181,5 @@ def change_own_password(
     now: datetime,
 ) -> None:
     if not passwords.verify(user.password_hash, current):
-        raise DomainError("Nåværende passord er feil.")
+        raise Refused("Nåværende passord er feil.")
     set_password(session, passwords, user, new, by, now)

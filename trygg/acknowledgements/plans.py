@@ -22,7 +22,7 @@ from trygg import audit
 from trygg.accounts.permissions import can_read_school_plan
 from trygg.accounts.principal import Principal
 from trygg.archive import Archive
-from trygg.errors import DomainError, NotFound
+from trygg.errors import NotFound, Refused
 from trygg.models import SchoolPlan
 
 # Real plans are 1–5 MB; a scanned PDF can be larger. Below the app's 16 MB request limit.
@@ -75,12 +75,12 @@ def school_year_of(day: dt.date) -> str:
 def normalise_school_year(value: str) -> str:
     match = _SCHOOL_YEAR.fullmatch(value.strip())
     if match is None:
-        raise DomainError("Skriv skoleåret slik: «2026/2027».", field="school_year")
+        raise Refused("Skriv skoleåret slik: «2026/2027».", field="school_year")
     first, second = int(match.group(1)), match.group(2)
     # «27» after 2026 means 2027; «00» after 2099 means 2100.
     follows = int(second) == (first + 1 if len(second) == 4 else (first + 1) % 100)
     if not follows:
-        raise DomainError(
+        raise Refused(
             "Skoleåret er to år som følger etter hverandre, for eksempel «2026/2027».",
             field="school_year",
         )
@@ -98,9 +98,9 @@ def file_format(content: bytes) -> str:
     """«pdf» or «docx», from the bytes themselves: a file name or a browser's MIME type
     says what the file claims to be, not what it is."""
     if not content:
-        raise DomainError("Filen er tom. Velg planen (PDF eller Word) på nytt.", field="file")
+        raise Refused("Filen er tom. Velg planen (PDF eller Word) på nytt.", field="file")
     if len(content) > MAX_PLAN_BYTES:
-        raise DomainError(
+        raise Refused(
             "Filen er for stor (%(size)s MB). Planen kan være høyst %(limit)d MB; lagre den "
             "gjerne som PDF med mindre bilder.",
             field="file",
@@ -113,7 +113,7 @@ def file_format(content: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             if "word/document.xml" in package.namelist():
                 return "docx"
-    raise DomainError(
+    raise Refused(
         "Planen må være en PDF eller et Word-dokument (.docx). Eldre .doc-filer kan lagres "
         "som .docx eller PDF i Word («Lagre som»).",
         field="file",
@@ -187,14 +187,14 @@ def publish_plan(
     DomainError (nothing stored) for a bad file, school year or title."""
     title = " ".join(new.title.split())
     if not title:
-        raise DomainError("Skriv tittelen på planen.", field="title")
+        raise Refused("Skriv tittelen på planen.", field="title")
     school_year = normalise_school_year(new.school_year)
     fmt = file_format(new.content)
     latest = current_plan(session, school_id)
     if latest is not None and latest.school_year > school_year:
         # Publishing it would not make it current, and staff would be asked to sign
         # the newer plan anyway; most likely a typo in the year.
-        raise DomainError(
+        raise Refused(
             "Skolen har allerede publisert planen for skoleåret %(year)s. En plan for et "
             "tidligere skoleår kan ikke publiseres nå.",
             field="school_year",

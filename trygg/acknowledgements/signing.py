@@ -27,7 +27,7 @@ from trygg.documents import document_filename, render_document
 from trygg.documents.ack_contexts import CONFIRMATION_STATEMENTS
 from trygg.documents.template_store import active_template
 from trygg.documents.vocabulary import DOCUMENT_TITLES
-from trygg.errors import DomainError, NotFound
+from trygg.errors import NotFound, Refused
 from trygg.models import Acknowledgement, Notification, SchoolPlan, User
 from trygg.pdf import ConverterPool, PdfUnavailable, convert_docx_to_pdfa, stamp_metadata
 from trygg.pdf.errors import NO_SERVICE_CONFIGURED
@@ -37,7 +37,7 @@ CONFIRMATIONS = tuple(CONFIRMATION_STATEMENTS)
 NOTICE_CODE = "school_plan"
 
 
-class PlanSuperseded(DomainError):
+class PlanSuperseded(Refused):
     """A newer version was published while the employee was reading the old one."""
 
 
@@ -109,7 +109,7 @@ def my_acknowledgements(session: Session, user_id: int) -> list[Acknowledgement]
 
 def _check(plan: SchoolPlan | None, user: User, signature: Signature) -> SchoolPlan:
     if plan is None:
-        raise DomainError("Skolen har ikke publisert planen i Trygg ennå.")
+        raise Refused("Skolen har ikke publisert planen i Trygg ennå.")
     if plan.id != signature.plan_id:
         raise PlanSuperseded(
             "Skoleledelsen har publisert en ny versjon av planen mens du leste. Les den nye "
@@ -118,9 +118,9 @@ def _check(plan: SchoolPlan | None, user: User, signature: Signature) -> SchoolP
         )
     missing = [key for key in CONFIRMATIONS if not signature.confirmations.get(key)]
     if missing:
-        raise DomainError("Kryss av for alle fire bekreftelsene før du signerer.", field=missing[0])
+        raise Refused("Kryss av for alle fire bekreftelsene før du signerer.", field=missing[0])
     if not matches_name(signature.typed_signature, user.name):
-        raise DomainError(
+        raise Refused(
             "Signaturen må være navnet ditt slik det står i Trygg: «%(name)s». Store og små "
             "bokstaver og mellomrom spiller ingen rolle.",
             field="typed_signature",
@@ -144,7 +144,7 @@ def sign(
         raise NotFound("Bare ansatte ved en skole kvitterer for skolens plan.")
     plan = _check(current_plan(session, user.school_id), user, signature)
     if acknowledgement_of(session, plan.id, user.id) is not None:
-        raise DomainError("Du har allerede signert kvitteringen for denne versjonen av planen.")
+        raise Refused("Du har allerede signert kvitteringen for denne versjonen av planen.")
     template = active_template(session, plan.school.municipality_id, plan.school_id, "kvittering")
     rendered = render_document(
         "kvittering", acknowledgement_data(plan, user, signature, now), template=template

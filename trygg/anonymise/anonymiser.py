@@ -17,6 +17,7 @@ from trygg.anonymise.actors import (
 )
 from trygg.anonymise.labels import describe
 from trygg.anonymise.matching import Mention, NameIndex, Person, Term
+from trygg.errors import DomainError
 
 _SENTENCE_END = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 # "Familien Berg" becomes "familien til Elev A", not "familien familien til Elev A".
@@ -43,7 +44,7 @@ class Ambiguity:
         return f'"{self.word}" kan være flere personer: {who}. Velg hvem som menes.'
 
 
-class AmbiguousName(ValueError):
+class AmbiguousName(DomainError):
     """A lone name in the text fits more than one person in the case."""
 
     def __init__(self, ambiguities: Sequence[Ambiguity]) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from trygg.errors import DomainError
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_PART = 64 * 1024 * 1024  # refuse zip bombs instead of unpacking them
 # No network, no entity expansion: a DOCX from a user is untrusted XML.
@@ -42,7 +44,7 @@ _STORIES = [
 ]
 
 
-class UnreadableDocument(ValueError):
+class UnreadableDocument(DomainError):
     """The bytes are not a DOCX package that can be checked."""
 
 

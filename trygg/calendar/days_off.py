@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.calendar.school_days import SchoolCalendar
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import School, SchoolDayOff
 
 MAX_REASON_LENGTH = 200
@@ -78,7 +78,7 @@ def public_holidays(school_year_start: int) -> list[Holiday]:
 
 def _check_school(session: Session, school_id: int) -> None:
     if session.get(School, school_id) is None:
-        raise DomainError("Skolen finnes ikke.")
+        raise Refused("Skolen finnes ikke.")
 
 
 def add_days_off(
@@ -99,28 +99,26 @@ def add_days_off(
     _check_school(session, school_id)
     reason = reason.strip()
     if not reason:
-        raise DomainError("Skriv hva slags fridag det er.", field="reason")
+        raise Refused("Skriv hva slags fridag det er.", field="reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            "Grunnen kan være høyst %(max)d tegn.", field="reason", max=MAX_REASON_LENGTH
-        )
+        raise Refused("Grunnen kan være høyst %(max)d tegn.", field="reason", max=MAX_REASON_LENGTH)
     end = end or start
     if end < start:
-        raise DomainError("Til-datoen kan ikke være før fra-datoen.", field="end")
+        raise Refused("Til-datoen kan ikke være før fra-datoen.", field="end")
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise DomainError("En periode kan være høyst ett år.", field="end")
+        raise Refused("En periode kan være høyst ett år.", field="end")
     calendar = SchoolCalendar()
     if start == end:
         holiday = calendar.holiday_name(start)
         if holiday is not None:
-            raise DomainError(
+            raise Refused(
                 "%(day)s er en helligdag (%(name)s) og er fri uansett.",
                 field="start",
                 day=start.strftime("%d.%m.%Y"),
                 name=holiday,
             )
         if start.weekday() in _WEEKEND:
-            raise DomainError(
+            raise Refused(
                 "%(day)s er en %(weekday)s og er fri uansett.",
                 field="start",
                 day=start.strftime("%d.%m.%Y"),
@@ -161,7 +159,7 @@ def remove_day_off(
     """Delete one day off of the school; returns its date for the confirmation."""
     row = session.get(SchoolDayOff, day_off_id)
     if row is None or row.school_id != school_id:
-        raise DomainError("Fridagen finnes ikke lenger.")
+        raise Refused("Fridagen finnes ikke lenger.")
     day = row.day
     session.delete(row)
     session.flush()

@@ -14,9 +14,11 @@ from trygg.accounts.permissions import CaseAccess, can_edit_case, can_view_case
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.errors import NotFound
-from trygg.models import Case, CaseActor, School
+from trygg.models import Case, CaseActor, CaseDocument, School
+from trygg.models.documents import FINAL
 
 CASE_NOT_FOUND = "Saken finnes ikke, eller du har ikke tilgang til den."
+DOCUMENT_NOT_FOUND = "Dokumentet finnes ikke, eller du har ikke tilgang til det."
 
 
 def routed_to_school_owner(case: Case) -> bool:
@@ -46,6 +48,35 @@ def load_case(session: Session, user: Principal, case_id: int, *, edit: bool = F
     if not allowed:
         raise NotFound(CASE_NOT_FOUND)
     return case
+
+
+def load_document(
+    session: Session,
+    case: Case,
+    document_id: int,
+    *,
+    kind: str | None = None,
+    final: bool = False,
+) -> CaseDocument:
+    """A document of `case` (already loaded with its access check); of `kind`, or final,
+    when asked. Any other id is NotFound: ids in URLs get changed."""
+    doc = session.get(CaseDocument, document_id)
+    if (
+        doc is None
+        or doc.case_id != case.id
+        or (kind is not None and doc.kind != kind)
+        or (final and doc.status != FINAL)
+    ):
+        raise NotFound(DOCUMENT_NOT_FOUND)
+    return doc
+
+
+def load_own_report(session: Session, user: Principal, document_id: int) -> CaseDocument:
+    """A meldeskjema its reporter opens again; anyone else's report is as good as absent."""
+    doc = session.get(CaseDocument, document_id)
+    if doc is None or doc.kind != "meldeskjema" or doc.created_by != user.id:
+        raise NotFound(DOCUMENT_NOT_FOUND)
+    return doc
 
 
 def visible_to(user: Principal) -> ColumnElement[bool]:

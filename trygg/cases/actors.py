@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from trygg import anonymise
 from trygg.accounts.roles import ANSATT, KONTAKTLAERER, LEDELSE, role_name
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseActor, User
 
 PUPIL_ROLES = ("utøvende", "medelev", "vitne")
@@ -77,17 +77,17 @@ def add_person(session: Session, case: Case, person: PersonInput) -> CaseActor:
     """Add a person, or return the one already registered under that name and kind."""
     name = " ".join(person.name.split())
     if not name:
-        raise DomainError("Skriv navnet på personen.", field="name")
+        raise Refused("Skriv navnet på personen.", field="name")
     if person.kind not in KIND_PREFIX:
-        raise DomainError("Velg om personen er elev, foresatt eller ansatt.", field="kind")
+        raise Refused("Velg om personen er elev, foresatt eller ansatt.", field="kind")
     if person.kind == "pupil" and name.casefold() == case.pupil_name.casefold():
-        raise DomainError(
+        raise Refused(
             "%(name)s er eleven saken gjelder, og står allerede i saken.", field="name", name=name
         )
     if person.guardian_of and not any(
         a.key == person.guardian_of and a.kind == "pupil" for a in case.actors
     ):
-        raise DomainError("Velg hvilken elev personen er foresatt til.", field="guardian_of")
+        raise Refused("Velg hvilken elev personen er foresatt til.", field="guardian_of")
     for actor in case.actors:
         if actor.kind == person.kind and actor.name.casefold() == name.casefold():
             if person.aliases:
@@ -152,7 +152,7 @@ def find_staff(session: Session, school_id: int, reference: str, field: str) -> 
     """A staff member from a picker value ("u12") or a typed name."""
     text = " ".join(reference.split())
     if text.casefold() in EVERYONE:
-        raise DomainError(
+        raise Refused(
             "«%(text)s» kan ikke stå alene som ansvarlig. Skriv én navngitt person som har "
             "ansvaret (for eksempel kontaktlæreren); de andre kan nevnes i beskrivelsen.",
             field=field,
@@ -171,7 +171,7 @@ def find_staff(session: Session, school_id: int, reference: str, field: str) -> 
         ).scalars()
         found = list(matches)
         if len(found) > 1:
-            raise DomainError(
+            raise Refused(
                 "Flere ansatte ved skolen heter «%(text)s». Velg riktig person fra listen.",
                 field=field,
                 text=text,
@@ -179,8 +179,8 @@ def find_staff(session: Session, school_id: int, reference: str, field: str) -> 
         user = found[0] if found else None
     if user is None or user.school_id != school_id or not user.active:
         if not text:
-            raise DomainError("Velg en ansatt.", field=field)
-        raise DomainError(
+            raise Refused("Velg en ansatt.", field=field)
+        raise Refused(
             "Finner ingen ansatt ved skolen som heter «%(text)s». Velg fra listen.",
             field=field,
             text=text,

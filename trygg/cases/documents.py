@@ -23,7 +23,7 @@ from trygg.documents import InvalidInput, RenderedDocument, render_document, val
 from trygg.documents.filenames import document_filename
 from trygg.documents.template_store import active_template
 from trygg.documents.validation import human_path
-from trygg.errors import DomainError
+from trygg.errors import DomainError, Refused
 from trygg.models import ArchivedFile, Case, CaseDocument, User
 from trygg.models.documents import DRAFT, FINAL
 
@@ -52,6 +52,16 @@ class DocumentProblems(DomainError):
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("Dokumentet kan ikke ferdigstilles ennå.")
+        self.problems = problems
+
+
+class NameLeak(DocumentProblems):
+    """The name of a labelled person reached a document's Word or PDF text; nothing was
+    archived or sent. Each problem names the name and where it stands (file part or page,
+    and the form field it was typed in)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        DomainError.__init__(self, "Dokumentet inneholder navn på personer i saken.")
         self.problems = problems
 
 
@@ -174,7 +184,7 @@ def save_draft(
     now: dt.datetime,
 ) -> CaseDocument:
     if doc.status == FINAL:
-        raise DomainError(
+        raise Refused(
             "Dokumentet er ferdigstilt og arkivert, og kan ikke endres. Lag en ny versjon."
         )
     data = jsonable(section)
@@ -273,14 +283,14 @@ def finalise(
 ) -> ArchivedFile:
     """Validate, render, scan, archive and freeze the document, in one transaction."""
     if doc.status == FINAL:
-        raise DomainError("Dokumentet er allerede ferdigstilt.")
+        raise Refused("Dokumentet er allerede ferdigstilt.")
     problems = check_document(case, doc)
     if problems:
         raise DocumentProblems(problems)
     rendered = render_case_document(session, case, doc)
     leaks = leak_problems(case, doc, rendered)
     if leaks:
-        raise DocumentProblems(leaks)
+        raise NameLeak(leaks)
     sha256 = archive.put(rendered.docx, "docx")
     stored = ArchivedFile(
         case_id=case.id,

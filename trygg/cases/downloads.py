@@ -20,7 +20,7 @@ from trygg.anonymise import scan_text
 from trygg.archive import Archive, ArchiveDamaged
 from trygg.cases.actors import anonymiser_actor
 from trygg.cases.documents import (
-    DocumentProblems,
+    NameLeak,
     archived_file,
     filename_for,
     render_case_document,
@@ -83,7 +83,7 @@ def check_pdf(case: Case, pdf: bytes, where: str) -> None:
     of a label) still stops it before it is archived or sent."""
     problems = pdf_leak_problems(case, pdf, where)
     if problems:
-        raise DocumentProblems(problems)
+        raise NameLeak(problems)
 
 
 def _docx(session: Session, archive: Archive, case: Case, doc: CaseDocument) -> bytes:

@@ -13,7 +13,7 @@ from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
 from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import find_staff, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, User
 from trygg.models.cases import CLOSED, OPEN
 
@@ -36,9 +36,9 @@ def receive(
     """Record when the rektor personally learned of the case (§ 12-6 counts from it)."""
     # Typed times are Oslo wall-clock times; `now` is UTC.
     if receipt.rektor_informed_at > oslo_time(now) + dt.timedelta(minutes=5):
-        raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="rektor_informed_at")
+        raise Refused("Tidspunktet kan ikke være i fremtiden.", field="rektor_informed_at")
     if receipt.rektor_informed_at < case.opened_at - dt.timedelta(days=366):
-        raise DomainError("Tidspunktet er for langt tilbake i tid.", field="rektor_informed_at")
+        raise Refused("Tidspunktet er for langt tilbake i tid.", field="rektor_informed_at")
     case.received_at = case.received_at or now
     case.rektor_informed_at = receipt.rektor_informed_at
     case.raised_with_rektor_by_home = receipt.raised_with_rektor_by_home
@@ -52,7 +52,7 @@ def assign_handler(
 ) -> User:
     handler = find_staff(session, case.school_id, reference, "handler")
     if handler.role_code not in (KONTAKTLAERER, LEDELSE):
-        raise DomainError(
+        raise Refused(
             "%(name)s har ikke rollen kontaktlærer/saksbehandler og kan ikke behandle saker. "
             "En administrator kan endre rollen.",
             field="handler",
@@ -61,13 +61,13 @@ def assign_handler(
     if case.leadership_suspected and handler.role_code == LEDELSE:
         # § 12-5: the school's leadership must not learn that this case exists, so no
         # leader can handle it (nor be notified of the assignment).
-        raise DomainError(
+        raise Refused(
             "Saken gjelder mistanke mot skolens ledelse. Velg en kontaktlærer eller annen "
             "ansatt som ikke er i skoleledelsen.",
             field="handler",
         )
     if any(a.user_id == handler.id and a.suspected for a in case.actors):
-        raise DomainError(
+        raise Refused(
             "%(name)s er mistenkt i saken og kan ikke være saksbehandler.",
             field="handler",
             name=handler.name,
@@ -94,9 +94,9 @@ def record_owner_report(
 ) -> None:
     """The rektor reported the case to the school owner (§ 12-4 serious, § 12-5)."""
     if not recipient.strip():
-        raise DomainError("Skriv hvem hos skoleeier saken ble meldt til.", field="recipient")
+        raise Refused("Skriv hvem hos skoleeier saken ble meldt til.", field="recipient")
     if reported_at > oslo_time(now) + dt.timedelta(minutes=5):
-        raise DomainError("Tidspunktet kan ikke være i fremtiden.", field="reported_at")
+        raise Refused("Tidspunktet kan ikke være i fremtiden.", field="reported_at")
     case.owner_reported_at = reported_at
     case.owner_reported_to = recipient.strip()
     case.serious = True
@@ -114,9 +114,9 @@ def close_case(
     now: dt.datetime,
 ) -> None:
     if case.status == CLOSED:
-        raise DomainError("Saken er allerede avsluttet.")
+        raise Refused("Saken er allerede avsluttet.")
     if follow_up_on < oslo_time(now).date():
-        raise DomainError("Oppfølgingsdatoen kan ikke være passert.", field="follow_up_on")
+        raise Refused("Oppfølgingsdatoen kan ikke være passert.", field="follow_up_on")
     case.status = CLOSED
     case.closed_at = now
     case.follow_up_on = follow_up_on
@@ -128,7 +128,7 @@ def reopen_case(
     session: Session, case: Case, user: User, by: audit.Initiator, now: dt.datetime
 ) -> None:
     if case.status == OPEN:
-        raise DomainError("Saken er allerede åpen.")
+        raise Refused("Saken er allerede åpen.")
     other = session.execute(
         select(Case.reference).where(
             Case.school_id == case.school_id,
@@ -139,7 +139,7 @@ def reopen_case(
     ).scalar()
     if other is not None:
         # One open case per pupil: new reports already joined the other one.
-        raise DomainError(
+        raise Refused(
             "Eleven har allerede en åpen sak (%(reference)s). Arbeid videre i den.",
             reference=other,
         )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.cases.actors import PUPIL_ROLES, PersonInput, add_person
 from trygg.cases.events import record_event
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseActor, User
 
 # Bokmål msgids the UI translates.
@@ -44,7 +44,7 @@ def register_person(
 ) -> CaseActor:
     """Add a person to the case (they get their label at once), with event and audit."""
     if person.kind == "pupil" and person.role and person.role not in PUPIL_ROLES:
-        raise DomainError("Velg en rolle fra listen.", field="role")
+        raise Refused("Velg en rolle fra listen.", field="role")
     before = {id(actor) for actor in case.actors}
     actor = add_person(session, case, person)
     session.flush()

@@ -20,7 +20,7 @@ from trygg.cases.actors import PersonInput, add_person, find_staff, staff_actor
 from trygg.cases.documents import NOT_NAMES, finalise, new_document
 from trygg.cases.events import leaders_to_alert, notify, record_event
 from trygg.cases.names_check import NameCheck, NamesToCheck, People, check_texts, form_people
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, School, User
 from trygg.models.cases import OPEN
 
@@ -133,14 +133,14 @@ def file_report(
 ) -> CaseDocument:
     """File the report; returns the archived meldeskjema (the reporter's receipt)."""
     if reporter.school is None:
-        raise DomainError("Du må høre til en skole for å sende en melding.")
+        raise Refused("Du må høre til en skole for å sende en melding.")
     if report.leadership_suspected and not report.staff_suspected:
-        raise DomainError(
+        raise Refused(
             "Når en i skoleledelsen mistenkes, må også «ansatt mistenkt» være krysset av.",
             field="staff_suspected",
         )
     if not report.pupil_name.strip():
-        raise DomainError("Skriv navnet på eleven meldingen gjelder.", field="pupil_name")
+        raise Refused("Skriv navnet på eleven meldingen gjelder.", field="pupil_name")
     names = report_names(report, reporter)
     if not names.clear:
         raise NamesToCheck(names)
@@ -149,7 +149,7 @@ def file_report(
     if report.staff_suspected and report.suspected_name.strip():
         suspect = find_staff(session, case.school_id, report.suspected_name, "suspected_name")
         if suspect.id == reporter.id:
-            raise DomainError(
+            raise Refused(
                 "Du kan ikke melde deg selv som mistenkt her. Kontakt rektor eller skoleeier.",
                 field="suspected_name",
             )

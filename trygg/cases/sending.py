@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from trygg.archive import Archive
 from trygg.cases.documents import documents_of
 from trygg.cases.downloads import MIMETYPES, DocumentFile, document_title, pdf_file
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
 from trygg.pdf import ConverterPool, merge_pdfs, protect_pdf
@@ -41,7 +41,7 @@ def case_bundle(
     Raises DomainError when nothing is final yet, and what pdf_file raises."""
     docs = final_documents(session, case)
     if not docs:
-        raise DomainError("Saken har ingen ferdigstilte dokumenter ennå.")
+        raise Refused("Saken har ingen ferdigstilte dokumenter ennå.")
     parts = []
     for doc in docs:
         pdf = pdf_file(session, archive, case, doc, converters, user_id, now).content
@@ -52,19 +52,19 @@ def case_bundle(
 
 def check_password(password: str, repeated: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
+        raise Refused(
             "Passordet må ha minst %(length)d tegn.",
             field="password",
             length=MIN_PASSWORD_LENGTH,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise DomainError(
+        raise Refused(
             "Passordet kan ha høyst %(length)d tegn.",
             field="password",
             length=MAX_PASSWORD_LENGTH,
         )
     if password != repeated:
-        raise DomainError("Passordene er ikke like.", field="repeat")
+        raise Refused("Passordene er ikke like.", field="repeat")
 
 
 def home_copy(
@@ -82,7 +82,7 @@ def home_copy(
     Only final documents go home: a draft can still change. The archived PDF/A is not
     touched; the copy is made in memory and never stored."""
     if doc.status != FINAL:
-        raise DomainError("Bare ferdigstilte dokumenter kan sendes hjem.")
+        raise Refused("Bare ferdigstilte dokumenter kan sendes hjem.")
     pdf = pdf_file(session, archive, case, doc, converters, user_id, now)
     protected = protect_pdf(pdf.content, password)
     filename = pdf.filename.removesuffix(".pdf") + "_passord.pdf"

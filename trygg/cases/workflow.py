@@ -27,7 +27,7 @@ from trygg.cases.documents import (
 from trygg.cases.events import record_event
 from trygg.cases.leadership import close_case
 from trygg.cases.names_check import name_problems
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
@@ -54,7 +54,7 @@ PLAN_FIELDS = (
 
 def _ensure_open(case: Case) -> None:
     if case.status == CLOSED:
-        raise DomainError("Saken er avsluttet. Åpne den igjen for å arbeide videre.")
+        raise Refused("Saken er avsluttet. Åpne den igjen for å arbeide videre.")
 
 
 def start_document(
@@ -75,7 +75,7 @@ def start_document(
         data = copy.deepcopy(latest.data) if latest else _first_plan(session, case, user, now)
         data["created"] = oslo_time(now).date()
     else:
-        raise DomainError("Denne dokumenttypen startes ikke her.")
+        raise Refused("Denne dokumenttypen startes ikke her.")
     doc = new_document(session, case, kind, user, now, data)
     if kind == "aktivitetsplan" and latest is not None:
         doc.parent_id = latest.id
@@ -108,7 +108,7 @@ def start_evaluation(session: Session, case: Case, user: User, now: dt.datetime)
         return latest
     plan = final_plan(session, case)
     if plan is None:
-        raise DomainError("Det finnes ingen ferdigstilt aktivitetsplan å evaluere.")
+        raise Refused("Det finnes ingen ferdigstilt aktivitetsplan å evaluere.")
     measures = plan.data.get("measures", [])
     planned = min((m.get("evaluate_on", "") for m in measures), default="") or None
     data = {

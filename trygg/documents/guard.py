@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from trygg.errors import DomainError
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-class BrokenDocument(RuntimeError):
+class BrokenDocument(DomainError):
     """The rendered document is damaged or incomplete; the message is Norwegian."""
 
 

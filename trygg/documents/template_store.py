@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trygg import audit
 from trygg.documents import PreflightReport, check_template, known_kinds
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import DocumentTemplate, School, User
 
 # Word templates are a few hundred KB; anything near this is pictures nobody needs.
@@ -127,11 +127,11 @@ def _scope(municipality_id: int, school_id: int | None, kind: str) -> list[Colum
 
 def _check_scope(session: Session, municipality_id: int, school_id: int | None, kind: str) -> None:
     if kind not in known_kinds():
-        raise DomainError("Ukjent dokumenttype «%(kind)s».", field="kind", kind=kind)
+        raise Refused("Ukjent dokumenttype «%(kind)s».", field="kind", kind=kind)
     if school_id is not None:
         school = session.get(School, school_id)
         if school is None or school.municipality_id != municipality_id:
-            raise DomainError("Skolen finnes ikke i denne kommunen.", field="school")
+            raise Refused("Skolen finnes ikke i denne kommunen.", field="school")
 
 
 def _clean_filename(filename: str) -> str:
@@ -144,9 +144,9 @@ def _clean_filename(filename: str) -> str:
 
 def _check_file(content: bytes) -> None:
     if not content:
-        raise DomainError("Filen er tom. Velg Word-malen (.docx) på nytt.", field="file")
+        raise Refused("Filen er tom. Velg Word-malen (.docx) på nytt.", field="file")
     if len(content) > MAX_TEMPLATE_BYTES:
-        raise DomainError(
+        raise Refused(
             "Filen er for stor (%(size)s MB). En mal kan være høyst %(limit)d MB; "
             "store bilder i malen gjør den ofte stor.",
             field="file",
@@ -155,7 +155,7 @@ def _check_file(content: bytes) -> None:
         )
     # Not even a zip: an old .doc, a PDF, a picture. There is no template to keep.
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise DomainError(
+        raise Refused(
             "Filen er ikke et Word-dokument (.docx). Åpne malen i Word og velg "
             "«Lagre som» → «Word-dokument (.docx)». Eldre .doc-filer og PDF kan ikke brukes.",
             field="file",
@@ -243,9 +243,7 @@ def activate_version(
 ) -> None:
     """Put an earlier accepted version back in use (a roll-back)."""
     if is_refused(template.report):
-        raise DomainError(
-            "En avvist mal kan ikke tas i bruk. Rett feilene og last den opp på nytt."
-        )
+        raise Refused("En avvist mal kan ikke tas i bruk. Rett feilene og last den opp på nytt.")
     if template.active:
         return
     _deactivate(session, template.municipality_id, template.school_id, template.kind)

@@ -22,9 +22,10 @@ from trygg.documents.inputs import (
 )
 from trygg.documents.references import Loc, reference_problems
 from trygg.documents.vocabulary import FIELD_LABELS, ROW_LABELS
+from trygg.errors import DomainError
 
 
-class InvalidInput(ValueError):
+class InvalidInput(DomainError):
     """The input cannot make a document; problems are Norwegian, one per line in a UI."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -5,6 +5,8 @@ Kept in one place so a nynorsk vocabulary can be added beside it later.
 
 import datetime as dt
 
+from trygg.calendar.formats import date_text, moment_text
+
 NOT_GIVEN = "Ikke oppgitt"
 MARKING = "Unntatt offentlighet, offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 
@@ -174,15 +176,11 @@ ROW_LABELS = {
 
 
 def format_date(value: dt.date | None) -> str:
-    if value is None:
-        return NOT_GIVEN
-    return value.strftime("%d.%m.%Y")
+    return date_text(value) if value is not None else NOT_GIVEN
 
 
 def format_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return NOT_GIVEN
-    return value.strftime("%d.%m.%Y kl. %H.%M")
+    return moment_text(value) if value is not None else NOT_GIVEN
 
 
 def yes_no(value: bool) -> str:

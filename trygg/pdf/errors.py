@@ -6,6 +6,8 @@ without hunting through the converter code.
 
 from __future__ import annotations
 
+from trygg.errors import DomainError
+
 DOCX_STILL_AVAILABLE = "Word-filen (.docx) kan fortsatt lastes ned."
 
 NO_LIBREOFFICE = (
@@ -37,15 +39,8 @@ EMPTY_PASSWORD = "Passordet kan ikke være tomt."  # noqa: S105 - a message, not
 NOTHING_TO_MERGE = "Det er ingen PDF-er å slå sammen."
 
 
-class PdfError(Exception):
-    """Base for PDF errors; ``str()`` is a complete Norwegian sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class PdfError(DomainError):
+    """Base for PDF errors; the message is a complete Norwegian sentence for the user."""
 
 
 class PdfUnavailable(PdfError):

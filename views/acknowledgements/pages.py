@@ -38,7 +38,8 @@ from views.acknowledgements.page_content import (
 )
 from views.cases.loading import acting_user, archive, now, today
 from web.files import attachment, converters, damaged_archive
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("acknowledgements", __name__, url_prefix="/skolens-plan")
 

@@ -21,7 +21,8 @@ from trygg.calendar import days_off
 from trygg.errors import DomainError
 from trygg.models import School, SchoolDayOff, utcnow
 from views.cases.loading import today
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/fridager")
 

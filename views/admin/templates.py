@@ -40,7 +40,8 @@ from trygg.documents.template_store import MAX_TEMPLATE_BYTES, KindOverview, Tem
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.errors import DomainError
 from trygg.models import DocumentTemplate, School, utcnow
-from web.gate import audit_initiator, current_user, requires, settings, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires, settings
 
 bp = Blueprint("admin_templates", __name__, url_prefix="/admin/maler")
 

@@ -24,7 +24,8 @@ from trygg.audit import verify_chain
 from trygg.errors import DomainError
 from trygg.models import School, User, utcnow
 from views.admin import audit_log
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -110,7 +111,7 @@ def new_user() -> str | Response:
         try:
             user = accounts.create_user(
                 db.session,
-                current_app.extensions["trygg.accounts.passwords"],
+                current_app.extensions["trygg.passwords"],
                 accounts.NewUser(
                     email=form.email.data or "",
                     name=form.name.data or "",
@@ -172,7 +173,7 @@ def set_user_password(user_id: int) -> str | Response:
         try:
             accounts.set_password(
                 db.session,
-                current_app.extensions["trygg.accounts.passwords"],
+                current_app.extensions["trygg.passwords"],
                 user,
                 form.new_password.data or "",
                 audit_initiator(),
@@ -282,7 +283,7 @@ def import_staff_confirm() -> Response:
     preview = staff_import.parse_staff_csv(db.session, form.csv_text.data or "", school_id)
     count = staff_import.import_staff(
         db.session,
-        current_app.extensions["trygg.accounts.passwords"],
+        current_app.extensions["trygg.passwords"],
         preview.accepted,
         admin.municipality_id,
         school_id,

@@ -45,7 +45,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         outcome = authentication.log_in(
             db.session,
-            current_app.extensions["trygg.accounts.passwords"],
+            current_app.extensions["trygg.passwords"],
             settings().login_policy,
             form.email.data or "",
             form.password.data or "",
@@ -85,7 +85,7 @@ def change_password() -> str | Response:
         try:
             users.change_own_password(
                 db.session,
-                current_app.extensions["trygg.accounts.passwords"],
+                current_app.extensions["trygg.passwords"],
                 user,
                 form.current_password.data or "",
                 form.new_password.data or "",

@@ -81,7 +81,7 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
         try:
             password_links.use_link(
                 db.session,
-                current_app.extensions["trygg.accounts.passwords"],
+                current_app.extensions["trygg.passwords"],
                 secret,
                 token,
                 form.new_password.data or "",

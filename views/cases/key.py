@@ -27,7 +27,8 @@ from trygg.models import Case
 from views.cases.loading import acting_user, case_or_404, now
 from views.documents.page_content import KINDS
 from web.files import attachment
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("case_key", __name__, url_prefix="/saker")
 

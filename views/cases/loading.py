@@ -1,5 +1,5 @@
-"""What every case page needs: the case loaded with its access check, the acting user,
-the archive, and the clock. A case the user may not see is a 404, never a 403, so the
+"""What every case page needs: the case (and its documents) loaded with the access check,
+the acting user, the archive, and the clock. A case the user may not see is a 404, never a 403, so the
 existence of a § 12-5 case cannot be probed."""
 
 from __future__ import annotations
@@ -11,15 +11,32 @@ from flask import abort
 from database import db
 from trygg.archive import Archive
 from trygg.calendar.clock import oslo_now
-from trygg.cases.access import load_case
+from trygg.cases.access import load_case, load_document, load_own_report
 from trygg.errors import NotFound
-from trygg.models import Case, User, utcnow
+from trygg.models import Case, CaseDocument, User, utcnow
 from web.gate import current_user, settings
 
 
 def case_or_404(case_id: int, *, edit: bool = False) -> Case:
     try:
         return load_case(db.session, current_user(), case_id, edit=edit)
+    except NotFound:
+        abort(404)
+
+
+def document_or_404(
+    case: Case, document_id: int, *, kind: str | None = None, final: bool = False
+) -> CaseDocument:
+    """A document of the case, loaded once the case's own access check has passed."""
+    try:
+        return load_document(db.session, case, document_id, kind=kind, final=final)
+    except NotFound:
+        abort(404)
+
+
+def own_report_or_404(document_id: int) -> CaseDocument:
+    try:
+        return load_own_report(db.session, current_user(), document_id)
     except NotFound:
         abort(404)
 

@@ -47,7 +47,8 @@ from trygg.models.cases import CLOSED, OPEN
 from views.cases.loading import acting_user, case_or_404, now, today
 from views.cases.page_content import case_page, date_text, deadline_badges
 from views.cases.page_forms import case_forms
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 from web.notifications import deliver_new_notifications
 
 bp = Blueprint("cases", __name__)

@@ -24,7 +24,8 @@ from trygg.models.documents import FINAL
 from trygg.pdf import PdfError
 from views.cases.loading import archive, case_or_404, now
 from web.files import attachment, converters, download_failure
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("case_pdf", __name__, url_prefix="/saker")
 

@@ -36,7 +36,8 @@ from trygg.models import Case, CaseDocument, CaseEvent
 from views.cases.loading import acting_user, archive, now
 from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
 from web.files import attachment
-from web.gate import audit_initiator, current_user, requires, show_error
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
 from web.notifications import deliver_new_notifications
 
 bp = Blueprint("reports", __name__, url_prefix="/meldinger")

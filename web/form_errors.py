@@ -1,0 +1,29 @@
+"""A refusal shown on the form it is about. Showing one discards the request's changes
+(web.lifecycle): the page answers 200 with the form as typed, and nothing half-done stays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+
+from forms.documents.fields import find_field
+from trygg.errors import DomainError
+from web.lifecycle import discard_changes
+
+
+def show_error(form: Any, error: DomainError) -> None:
+    """Put a domain error beside the field it names (nested fields too), else above the
+    form."""
+    add_error(form, error.field, gettext(error.message, **error.params))
+
+
+def add_error(form: Any, field_name: str | None, message: str) -> None:
+    """An error message, already translated, on the form; the request's changes are
+    discarded."""
+    discard_changes()
+    target = (form._fields.get(field_name) or find_field(form, field_name)) if field_name else None
+    if target is None:
+        form.form_errors.append(message)
+        return
+    target.errors = [*target.errors, message]
