@@ -35,9 +35,7 @@ def register(app: Flask) -> None:
     def seed_demo_command() -> None:
         """Lager demodata (Oslo kommune, to skoler, én bruker per rolle) om de mangler."""
         password = _demo_password(Path(current_app.instance_path))
-        created = seed_demo(
-            db.session, current_app.extensions["trygg.passwords"], password
-        )
+        created = seed_demo(db.session, current_app.extensions["trygg.passwords"], password)
         db.session.commit()
         click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")
         settings: Settings = current_app.extensions["trygg.settings"]

@@ -44,9 +44,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(**smtp_options: Any) -> Iterator[tuple[Collector, int]]:
+def smtp_server(
+    collector: Collector | None = None, **smtp_options: Any
+) -> Iterator[tuple[Collector, int]]:
     """A running server; `smtp_options` go to aiosmtpd's SMTP (auth, TLS, ...)."""
-    collector = Collector()
+    collector = collector or Collector()
     port = free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port, **smtp_options)
     try:

@@ -24,7 +24,7 @@ from tests.acknowledgement_steps import (
 from tests.case_steps import archive_for, user
 from trygg import acknowledgements
 from trygg.documents import validate_input
-from trygg.errors import DomainError
+from trygg.errors import DomainError, Refused
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kvittering.json"
 
@@ -174,3 +174,21 @@ def test_every_role_with_a_school_is_in_the_register(
     result = acknowledgements.register(session, plan)
     assert (result.signed, result.total) == (0, 3)
     assert acknowledgements.acknowledgement_of(session, plan.id, tore.id) is not None
+
+
+def test_two_signatures_in_the_same_instant_keep_the_first(
+    session: Session, demo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = publish_direct(session, tmp_path)
+    sign_direct(session, tmp_path, demo["kontaktlaerer"], plan)
+    # The other tab's check ran before this signature was committed.
+    monkeypatch.setattr(acknowledgements.signing, "acknowledgement_of", lambda *args: None)
+    teacher = user(session, demo["kontaktlaerer"])
+    signature = acknowledgements.Signature(
+        plan.id, {k: True for k in acknowledgements.CONFIRMATIONS}, "Per Olsen"
+    )
+    with pytest.raises(Refused, match="allerede signert"):
+        acknowledgements.sign(session, archive_for(tmp_path), teacher, signature, BY, NOW)
+    # No failed statement: the transaction goes on, and one kvittering stands.
+    session.commit()
+    assert len(acknowledgements.my_acknowledgements(session, teacher.id)) == 1

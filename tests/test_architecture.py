@@ -90,3 +90,18 @@ def test_the_database_handle_lives_outside_the_web_layer() -> None:
     for folder in ("views", "web"):
         for path in (ROOT / folder).rglob("*.py"):
             assert "SQLAlchemy(" not in path.read_text(encoding="utf-8"), path
+
+
+def test_views_never_commit_or_roll_back() -> None:
+    # One request lifecycle owns the transaction (web/lifecycle.py); an early commit is
+    # commit_now(EarlyCommit.X), named and explained there.
+    pattern = re.compile(r"\.(commit|rollback)\(\)")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("views", "web")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name != "lifecycle.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -9,6 +9,7 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,10 +26,11 @@ from tests.acknowledgement_steps import (
 )
 from tests.admin_pages import audit_events, error_summary, input_value
 from tests.case_steps import archive_for
-from tests.conftest import log_in
+from tests.conftest import csrf_token, log_in
 from tests.report_pages import docx_text
-from trygg.acknowledgements import MAX_PLAN_BYTES
+from trygg.acknowledgements import MAX_PLAN_BYTES, signing
 from trygg.calendar.clock import oslo_time
+from trygg.calendar.formats import timestamp_text
 from trygg.documents.ack_contexts import CONFIRMATION_STATEMENTS
 from trygg.models import Acknowledgement, SchoolPlan
 
@@ -107,6 +109,9 @@ def test_employee_signs_and_the_archived_kvittering_says_what_was_read(
 
     page = client.get(PLAN_PAGE).get_data(as_text=True)
     assert "Du har kvittert for denne versjonen" in page and 'name="typed_signature"' not in page
+    # One format for a system time on every page: «14.08.2026 kl. 09.12», Oslo time.
+    assert f"Signert {timestamp_text(ack.signed_at)}." in page
+    assert timestamp_text(ack.signed_at) == oslo_time(ack.signed_at).strftime("%d.%m.%Y kl. %H.%M")
     word = client.get(f"/skolens-plan/kvittering/{ack.id}/docx")
     assert word.status_code == 200 and word.data == stored
     assert "2026-2027_kvittering_v1.docx" in word.headers["Content-Disposition"]
@@ -150,6 +155,45 @@ def test_a_new_version_published_while_reading_is_not_signed_unread(
     assert input_value(page, "typed_signature") == "Per Olsen"
     assert not is_checked(page, "read_plan") and is_checked(page, "knows_five_duties")
     assert acknowledgements(session) == []
+
+
+def test_signing_twice_at_once_shows_the_kvittering_that_stands(
+    client: FlaskClient, session: Session, demo: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_by_rektor(client, demo)
+    log_in(client, demo["kontaktlaerer"])
+    assert sign(client, "Per Olsen").status_code == 302
+    # The second tab's check ran before the first signature was committed.
+    monkeypatch.setattr(signing, "acknowledgement_of", lambda *args: None)
+    page = client.post(
+        PLAN_PAGE,
+        data={
+            "csrf_token": csrf_token(client, PLAN_PAGE),
+            "plan_id": str(plans(session)[0].id),
+            "typed_signature": "Per Olsen",
+            **ALL_BOXES,
+        },
+    )
+    assert page.status_code == 200
+    assert "Du har kvittert for denne versjonen" in page.get_data(as_text=True)
+    assert len(acknowledgements(session)) == 1
+    assert len(audit_events(session, "acknowledgement.signed")) == 1
+
+
+def test_a_kvittering_missing_from_the_archive_says_so(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    published_by_rektor(client, demo)
+    log_in(client, demo["kontaktlaerer"])
+    sign(client, "Per Olsen")
+    (ack,) = acknowledgements(session)
+    stored = archive_for(tmp_path).root / ack.docx_sha256[:2] / f"{ack.docx_sha256}.docx"
+    stored.unlink()
+    response = client.get(f"/skolens-plan/kvittering/{ack.id}/docx")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Filen kan ikke hentes" in page and "mangler i arkivet" in page
+    assert audit_events(session, "acknowledgement.downloaded") == []
 
 
 # --- the register ----------------------------------------------------------------------------

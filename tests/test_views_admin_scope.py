@@ -148,6 +148,10 @@ def test_audit_trail_shows_an_intact_chain_to_the_municipality_admin(
     assert "Innlogging" in page and "Bruker opprettet" in page
     assert demo["admin"] in page
     assert total > 10
+    # An audit time is the stored UTC time to the second (trygg.calendar.formats).
+    latest = session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+    assert latest is not None
+    assert f"<td>{latest.occurred_at:%d.%m.%Y kl. %H.%M.%S}</td>" in page
     assert 'href="/admin/logg"' in page  # the menu item is there for this admin
 
 

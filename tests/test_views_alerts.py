@@ -3,14 +3,18 @@ alert disappears when its case is no longer the user's to see (§ 12-5)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.admin_pages import audit_events
 from tests.case_pages import logged_in
-from tests.case_steps import file, receive_and_assign, sara_report
+from tests.case_steps import file, receive_and_assign, sara_report, user
 from tests.conftest import csrf_token
+from trygg.models import Notification
 
 
 def test_alerts_link_to_cases_the_user_may_still_see(
@@ -47,3 +51,29 @@ def test_alerts_link_to_cases_the_user_may_still_see(
     assert f'href="/saker/{case.id}"' not in page and case.reference not in page
     assert "uleste" not in teacher.get("/").get_data(as_text=True)
     assert teacher.get(f"/saker/{case.id}").status_code == 404
+
+
+def test_marking_alerts_as_read_is_audited_with_the_count(
+    client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    # Two reports, two alerts for the rektor.
+    file(session, tmp_path, demo["ansatt"])
+    file(session, tmp_path, demo["ansatt"], sara_report(account="Sara ble dyttet i gangen."))
+    leader = user(session, demo["ledelse"])
+    unread = select(func.count()).where(
+        Notification.user_id == leader.id, Notification.read_at.is_(None)
+    )
+    assert session.execute(unread).scalar_one() == 2
+    logged_in(client, demo["ledelse"])
+    assert audit_events(session, "notifications.read") == []
+
+    response = client.post("/varsler/lest", data={"csrf_token": csrf_token(client, "/varsler")})
+    assert response.status_code == 302
+    assert session.execute(unread).scalar_one() == 0
+    (event,) = audit_events(session, "notifications.read")
+    assert (event.actor_user_id, event.object_type, event.object_id) == (
+        leader.id,
+        "user",
+        str(leader.id),
+    )
+    assert json.loads(event.details) == {"count": 2}

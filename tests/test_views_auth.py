@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_PASSWORD, csrf_token, log_in
-from trygg.models import AuditEvent, LoginSession
+from trygg.config import LoginPolicy
+from trygg.models import AuditEvent, LoginSession, LoginThrottle
 
 
 def test_login_page_is_norwegian_and_secure(client: FlaskClient) -> None:
@@ -170,3 +171,25 @@ def test_change_own_password(client: FlaskClient, demo: dict[str, str]) -> None:
     )
     assert ok.status_code == 302
     log_in(client, demo["ansatt"], new)
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"login_policy": LoginPolicy(free_failures=5, lock_after_failures=2)}]
+)
+def test_failed_logins_through_the_page_are_kept_and_lock_the_address(
+    session: Session, client: FlaskClient, demo: dict[str, str]
+) -> None:
+    # Each failure answers with an error on the form, which discards the request's
+    # changes; the attempt itself is committed first (EarlyCommit.LOGIN_ATTEMPT).
+    for password in ("feil-passord-123", "feil-passord-456", DEMO_PASSWORD):
+        token = csrf_token(client, "/logg-inn")
+        response = client.post(
+            "/logg-inn",
+            data={"csrf_token": token, "email": demo["ansatt"], "password": password},
+        )
+        assert response.status_code == 200
+    assert "Innloggingen er sperret i 15 minutter." in response.get_data(as_text=True)
+    throttle = session.get(LoginThrottle, demo["ansatt"])
+    assert throttle is not None and throttle.failures == 2
+    actions = session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
+    assert actions[-3:] == ["login.failed", "login.failed", "login.refused_locked"]

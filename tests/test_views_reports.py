@@ -57,7 +57,7 @@ def test_filing_creates_case_archived_report_and_alert_for_rektor(
     assert html.escape(ACCOUNT, quote=False) in page
     # The reporter sees the names they typed, not labels.
     assert "Jonas Berg" in page and "Jonte" in page
-    assert "14. september 2026 kl. 10.15" in page
+    assert "14.09.2026 kl. 10.15" in page  # the one format for a typed moment
     viewed = audit_events(session, "report.viewed")
     assert [(e.object_id, json.loads(e.details)) for e in viewed] == [
         (str(case.id), {"document": doc.id})

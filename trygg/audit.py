@@ -162,3 +162,58 @@ def verify_chain(session: Session) -> ChainReport:
             f"events after {expected_id - 1} are missing (head says {head.last_id})",
         )
     return ChainReport(checked, None, None)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+EVENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event as the audit trail page lists it; the details stay out of the list."""
+
+    id: int
+    occurred_at: datetime
+    actor_email: str
+    action: str
+    object: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: tuple[EventRow, ...]
+    page: int
+    has_next: bool
+
+
+def page_of_events(session: Session, page: int) -> EventPage:
+    """Newest first; page 1 is the latest EVENTS_PER_PAGE events."""
+    page = max(1, page)
+    rows = (
+        session.execute(
+            select(AuditEvent)
+            .order_by(AuditEvent.id.desc())
+            .offset((page - 1) * EVENTS_PER_PAGE)
+            # One row past the page tells whether there is an older one, without a count.
+            .limit(EVENTS_PER_PAGE + 1)
+        )
+        .scalars()
+        .all()
+    )
+    return EventPage(
+        tuple(
+            EventRow(
+                id=event.id,
+                occurred_at=event.occurred_at,
+                actor_email=event.actor_email,
+                action=event.action,
+                object=f"{event.object_type} {event.object_id}".strip(),
+                ip=event.ip,
+            )
+            for event in rows[:EVENTS_PER_PAGE]
+        ),
+        page,
+        has_next=len(rows) > EVENTS_PER_PAGE,
+    )

@@ -1,5 +1,6 @@
-"""A refusal shown on the form it is about. Showing one discards the request's changes
-(web.lifecycle): the page answers 200 with the form as typed, and nothing half-done stays."""
+"""A refusal shown on the form it is about. Showing one undoes the request's changes so far
+(web.lifecycle.discard_changes): the page answers 200 with the form as typed, and nothing
+half-done stays."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from trygg.calendar.formats import (
+    audit_timestamp_text,
     date_text,
     moment_text,
     stored_text,
@@ -19,6 +20,7 @@ FILTERS = {
     "timestamp": timestamp_text,
     "weekday_date": weekday_date_text,
     "stored": stored_text,
+    "audit_timestamp": audit_timestamp_text,
 }
 
 

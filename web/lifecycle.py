@@ -1,10 +1,11 @@
 """One request, one transaction: the request commits once, at its end, when it succeeded,
 and rolls back otherwise. Views never call commit() or rollback() themselves.
 
-"Succeeded" means a response below 400 and no refusal shown on a form: a view that puts
-a domain error on its form (web.forms.show_error) discards the request's changes, so a
-refused step never leaves half its rows behind. Error pages (4xx, 5xx, from the central
-mapping in web.errors or from an exception) roll back.
+"Succeeded" means a response below 400. A view that puts a refusal on its form
+(web.form_errors.show_error) undoes the request's changes at that moment, so a refused
+step never leaves half its rows behind, while the audit event for showing the page again
+is kept. Error pages (4xx, 5xx, from the central mapping in web.errors or from an
+exception) roll back.
 
 The few commits that must happen before the end of the request are named in
 EarlyCommit, with the reason each exists; commit_now() takes one of them and nothing else,
@@ -38,9 +39,6 @@ class EarlyCommit(enum.Enum):
     DRAFT_BEFORE_FINALISE = "draft_before_finalise"
     # A failed login counts towards the lock although the page answers with an error.
     LOGIN_ATTEMPT = "login_attempt"
-    # Two people archived the same PDF at once: the first one's row is committed and the
-    # second request serves the archived file (see views.documents.pages.download).
-    ARCHIVE_RACE = "archive_race"
 
 
 def commit_now(reason: EarlyCommit) -> None:
@@ -51,8 +49,10 @@ def commit_now(reason: EarlyCommit) -> None:
 
 
 def discard_changes() -> None:
-    """The request's changes are rolled back at its end, whatever the status."""
-    g.trygg_discard = True
+    """Undo what the request has changed so far, at once. What the page does after this
+    (the audit event for showing case data again beside the refusal) is committed as
+    usual, so a read of case data is never left unaudited."""
+    db.session.rollback()
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -63,7 +63,7 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 
 def _finish(response: Response) -> Response:
-    if g.get("trygg_discard") or response.status_code >= 400:
+    if response.status_code >= 400:
         db.session.rollback()
         return response
     db.session.commit()

@@ -99,7 +99,8 @@ class DateTimeText(StringField):
     @property
     def iso(self) -> str | None:
         moment = parse_datetime(self.data)
-        return moment.strftime("%Y-%m-%dT%H:%M") if moment else None
+        # As the document's JSON stores a moment (trygg.cases.documents.jsonable).
+        return moment.isoformat(timespec="minutes") if moment else None
 
 
 def yes_no(label: Any, description: Any = "") -> RadioField:
@@ -274,14 +275,6 @@ def find_field(form: Form, name: str) -> Any | None:
         if f.name == name:
             return f
     return None
-
-
-def add_error(form: Any, name: str | None, message: str) -> None:
-    target = find_field(form, name) if name else None
-    if target is None:
-        form.form_errors.append(message)
-        return
-    target.errors = [*target.errors, message]
 
 
 _PATH = re.compile(r"\s*\(([a-z_]+)((?:\.[a-z_]+|\[\d+\])*)\)$")

@@ -98,7 +98,7 @@ def test_staff_suspected_report_is_flagged_due_today_and_reported_to_the_owner(
     expect(flash(page)).to_have_text("Det er registrert at saken er meldt til skoleeier.")
     facts = page.locator(".case-facts")
     expect(facts).to_contain_text(
-        f"Meldt til skoleeier{reported_at:%d.%m.%Y kl. %H:%M}, "
+        f"Meldt til skoleeier{reported_at:%d.%m.%Y kl. %H.%M}, "
         "Utdanningsetaten, avdeling for skolemiljø"
     )
     expect(page.get_by_role("alert")).to_have_count(0)
@@ -200,7 +200,7 @@ def test_leadership_receives_the_report_assigns_the_teacher_and_reports_a_seriou
     receipt.get_by_label("Alvorlig sak").check()
     receipt.get_by_role("button", name="Lagre mottak").click()
     expect(flash(page)).to_have_text("Det er registrert når rektor fikk vite om saken.")
-    expect(facts).to_contain_text(f"Rektor fikk vite{informed:%d.%m.%Y kl. %H:%M}")
+    expect(facts).to_contain_text(f"Rektor fikk vite{informed:%d.%m.%Y kl. %H.%M}")
     expect(facts).to_contain_text(f"Tatt opp med rektor av eleven eller hjemmet{shown(raised)}")
     expect(page.locator(".page-head")).to_contain_text("Alvorlig sak")
     # § 12-6: a week from the earliest day the rektor personally knew.
@@ -219,7 +219,7 @@ def test_leadership_receives_the_report_assigns_the_teacher_and_reports_a_seriou
     owner.get_by_label("Når ble saken meldt til skoleeier?").fill(f"{informed:%Y-%m-%dT%H:%M}")
     owner.get_by_role("button", name="Registrer melding til skoleeier").click()
     expect(flash(page)).to_have_text("Det er registrert at saken er meldt til skoleeier.")
-    expect(facts).to_contain_text(f"Meldt til skoleeier{informed:%d.%m.%Y kl. %H:%M}")
+    expect(facts).to_contain_text(f"Meldt til skoleeier{informed:%d.%m.%Y kl. %H.%M}")
     chronology = page.get_by_role("region", name="Kronologi")
     for event in (
         "Rektor har mottatt saken",

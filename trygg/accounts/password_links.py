@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -22,6 +23,7 @@ from trygg import audit
 from trygg.accounts.passwords import Passwords, check_new_password
 from trygg.accounts.users import set_password
 from trygg.errors import Refused
+from trygg.mail import Mailer, MailError, notice
 from trygg.models import AuditEvent, User
 
 Purpose = Literal["invitation", "reset"]
@@ -98,14 +100,38 @@ def use_link(
     return found.user
 
 
-def invitation_for(
-    session: Session, secret_key: str, user: User, by: audit.Initiator, now: dt.datetime
-) -> str:
-    """An invitation token for an account an admin manages (the caller checks that)."""
-    if not user.active:
-        raise Refused("Kontoen er deaktivert. Aktiver den før du sender invitasjon.")
-    audit.record(session, by, "user.invitation_sent", "user", user.id, now=now)
-    return make_token(secret_key, user, INVITATION)
+def send_invitations(
+    session: Session,
+    secret_key: str,
+    users: Sequence[User],
+    mailer: Mailer,
+    link_for: Callable[[str], str],
+    by: audit.Initiator,
+    now: dt.datetime,
+) -> int:
+    """Mail each account an invitation link (the caller checks the admin's reach).
+
+    Audited per mail that went out: when the mail server fails half-way, the invitations
+    already delivered are recorded and MailError says how many (`delivered`); the caller
+    keeps those records, so the audit trail tells exactly who was invited."""
+    for user in users:
+        if not user.active:
+            raise Refused("Kontoen er deaktivert. Aktiver den før du sender invitasjon.")
+    links = [(user, link_for(make_token(secret_key, user, INVITATION))) for user in users]
+    try:
+        mailer.send([notice(user.email, "invitation", link) for user, link in links])
+    except MailError as error:
+        _invited(session, users[: error.delivered], by, now)
+        raise
+    _invited(session, users, by, now)
+    return len(users)
+
+
+def _invited(
+    session: Session, users: Sequence[User], by: audit.Initiator, now: dt.datetime
+) -> None:
+    for user in users:
+        audit.record(session, by, "user.invitation_sent", "user", user.id, now=now)
 
 
 def reset_for(
@@ -147,9 +173,3 @@ def users_without_password(
     if school_id is not None:
         query = query.where(User.school_id == school_id)
     return list(session.execute(query.order_by(User.name)).scalars())
-
-
-def invitations_for(
-    session: Session, secret_key: str, users: list[User], by: audit.Initiator, now: dt.datetime
-) -> list[tuple[User, str]]:
-    return [(user, invitation_for(session, secret_key, user, by, now)) for user in users]

@@ -40,9 +40,16 @@ class Passwords:
 
 
 def check_new_password(password: str) -> None:
+    # Every form that sets a password names its field new_password.
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Refused("Passordet må ha minst %(min)d tegn.", min=MIN_PASSWORD_LENGTH)
+        raise Refused(
+            "Passordet må ha minst %(min)d tegn.", field="new_password", min=MIN_PASSWORD_LENGTH
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Refused("Passordet kan ha høyst %(max)d tegn.", max=MAX_PASSWORD_LENGTH)
+        raise Refused(
+            "Passordet kan ha høyst %(max)d tegn.", field="new_password", max=MAX_PASSWORD_LENGTH
+        )
     if password.strip() != password or not password.strip():
-        raise Refused("Passordet kan ikke begynne eller slutte med mellomrom.")
+        raise Refused(
+            "Passordet kan ikke begynne eller slutte med mellomrom.", field="new_password"
+        )

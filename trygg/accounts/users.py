@@ -15,7 +15,7 @@ from trygg.accounts.authentication import end_all_sessions, normalise_email
 from trygg.accounts.passwords import Passwords
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import ROLE_CODES, SKOLEEIER, role_name
-from trygg.errors import NotAllowed, Refused
+from trygg.errors import NotFound, Refused
 from trygg.models import Municipality, School, User
 
 
@@ -96,13 +96,6 @@ def create_user(session: Session, passwords: Passwords, new: NewUser, by: audit.
     return user
 
 
-def require_manageable(admin: Principal, user: User) -> None:
-    from trygg.accounts.permissions import can_manage_user
-
-    if not can_manage_user(admin, user.school_id, user.municipality_id):
-        raise NotAllowed("Du kan ikke endre denne brukeren.")
-
-
 @dataclass(frozen=True)
 class UserChange:
     name: str
@@ -171,6 +164,14 @@ def set_password(
     audit.record(session, by, "user.password_set", "user", user.id, now=now)
 
 
+def own_account(session: Session, me: Principal) -> User:
+    """The logged-in person's own account (the login gate found it active)."""
+    user = session.get(User, me.id)
+    if user is None:
+        raise NotFound("Kontoen finnes ikke.")
+    return user
+
+
 def change_own_password(
     session: Session,
     passwords: Passwords,
@@ -181,5 +182,5 @@ def change_own_password(
     now: datetime,
 ) -> None:
     if not passwords.verify(user.password_hash, current):
-        raise Refused("Nåværende passord er feil.")
+        raise Refused("Nåværende passord er feil.", field="current_password")
     set_password(session, passwords, user, new, by, now)

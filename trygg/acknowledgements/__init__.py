@@ -3,9 +3,18 @@ environment: leadership publishes the plan, every employee signs, the rektor kee
 register, and `send-reminders` reminds those who have not signed.
 
 plans.py publishes and finds versions, signing.py signs and reads kvitteringer back,
-register.py lists who has signed, reminders.py reminds the rest.
+register.py lists who has signed, reminders.py reminds the rest; overview.py is what
+the pages show.
 """
 
+from trygg.acknowledgements.overview import (
+    AcknowledgementSummary,
+    MyPlan,
+    RegisterPage,
+    acknowledgement_summary,
+    my_plan,
+    viewed_register,
+)
 from trygg.acknowledgements.plans import (
     DEFAULT_TITLE,
     MAX_PLAN_BYTES,
@@ -13,6 +22,7 @@ from trygg.acknowledgements.plans import (
     NewPlan,
     PlanSummary,
     current_plan,
+    current_summary,
     file_format,
     normalise_school_year,
     plan_file,
@@ -39,8 +49,11 @@ from trygg.acknowledgements.signing import (
     acknowledgement_by_id,
     acknowledgement_data,
     acknowledgement_docx,
+    acknowledgement_file,
+    acknowledgement_for,
     acknowledgement_of,
     acknowledgement_pdf,
+    download_name,
     matches_name,
     my_acknowledgements,
     sign,
@@ -51,24 +64,33 @@ __all__ = [
     "DEFAULT_TITLE",
     "MAX_PLAN_BYTES",
     "MIMETYPES",
+    "AcknowledgementSummary",
     "HomeStatus",
+    "MyPlan",
     "NewPlan",
     "PlanSummary",
     "PlanSuperseded",
     "Register",
+    "RegisterPage",
     "RegisterRow",
     "Signature",
     "acknowledgement_by_id",
     "acknowledgement_data",
     "acknowledgement_docx",
+    "acknowledgement_file",
+    "acknowledgement_for",
     "acknowledgement_list",
     "acknowledgement_of",
     "acknowledgement_pdf",
+    "acknowledgement_summary",
     "current_plan",
+    "current_summary",
+    "download_name",
     "file_format",
     "home_status",
     "matches_name",
     "my_acknowledgements",
+    "my_plan",
     "normalise_school_year",
     "plan_file",
     "plan_for",
@@ -80,4 +102,5 @@ __all__ = [
     "summary",
     "unsigned_user_ids",
     "version_text",
+    "viewed_register",
 ]

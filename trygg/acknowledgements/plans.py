@@ -22,6 +22,7 @@ from trygg import audit
 from trygg.accounts.permissions import can_read_school_plan
 from trygg.accounts.principal import Principal
 from trygg.archive import Archive
+from trygg.calendar.formats import date_text
 from trygg.errors import NotFound, Refused
 from trygg.models import SchoolPlan
 
@@ -90,7 +91,7 @@ def normalise_school_year(value: str) -> str:
 def version_text(plan: SchoolPlan) -> str:
     """«10.08.2026», or «10.08.2026, versjon 2» for a correction: what the kvittering
     prints as the version read. The date alone would not tell two same-day versions apart."""
-    date = plan.version_date.strftime("%d.%m.%Y")
+    date = date_text(plan.version_date)
     return date if plan.number == 1 else f"{date}, versjon {plan.number}"
 
 
@@ -136,6 +137,12 @@ def current_plan(session: Session, school_id: int) -> SchoolPlan | None:
         .order_by(SchoolPlan.school_year.desc(), SchoolPlan.number.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def current_summary(session: Session, school_id: int) -> PlanSummary | None:
+    """The school's current plan as pages show it; None before the first is published."""
+    current = current_plan(session, school_id)
+    return summary(current, current) if current is not None else None
 
 
 def plan_versions(session: Session, school_id: int) -> list[SchoolPlan]:
@@ -184,7 +191,7 @@ def publish_plan(
     now: dt.datetime,
 ) -> SchoolPlan:
     """Archive the file and record it as the school year's next version. Raises
-    DomainError (nothing stored) for a bad file, school year or title."""
+    Refused (nothing stored) for a bad file, school year or title."""
     title = " ".join(new.title.split())
     if not title:
         raise Refused("Skriv tittelen på planen.", field="title")

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trygg import audit
+from trygg.accounts.permissions import can_read_acknowledgement
+from trygg.accounts.principal import Principal
 from trygg.accounts.roles import role_name
-from trygg.acknowledgements.plans import current_plan, version_text
+from trygg.acknowledgements.plans import MIMETYPES, current_plan, version_text
 from trygg.archive import Archive
 from trygg.calendar.clock import oslo_time
 from trygg.documents import document_filename, render_document
@@ -39,6 +42,9 @@ NOTICE_CODE = "school_plan"
 
 class PlanSuperseded(Refused):
     """A newer version was published while the employee was reading the old one."""
+
+
+ALREADY_SIGNED = "Du har allerede signert kvitteringen for denne versjonen av planen."
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,28 @@ def _check(plan: SchoolPlan | None, user: User, signature: Signature) -> SchoolP
     return plan
 
 
+def _insert_once(session: Session, **values: Any) -> Acknowledgement:
+    """The kvittering row, unless the same person signed the same version in another
+    request a moment ago (the check before rendering passed for both): then Refused,
+    and the first signature stands.
+
+    ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a
+    failed INSERT aborts the whole transaction, and a savepoint on SQLite's driver
+    commits early when it is the first write of the transaction."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    inserted = session.execute(
+        insert(Acknowledgement)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["plan_id", "user_id"])
+        .returning(Acknowledgement.id)
+    ).scalar_one_or_none()
+    if inserted is None:
+        raise Refused(ALREADY_SIGNED)
+    acknowledgement = session.get(Acknowledgement, inserted)
+    assert acknowledgement is not None  # inserted by this transaction just now
+    return acknowledgement
+
+
 def sign(
     session: Session,
     archive: Archive,
@@ -137,20 +165,22 @@ def sign(
     initiator: audit.Initiator,
     now: dt.datetime,
 ) -> Acknowledgement:
-    """Sign the kvittering for the school's current plan. Raises DomainError (nothing
-    stored) when the plan changed, a box is missing, the name does not match, or this
-    version is already signed; InvalidInput/BrokenDocument from the document engine."""
+    """Sign the kvittering for the school's current plan. Raises Refused (nothing
+    stored) when the plan changed (PlanSuperseded), a box is missing, the name does not
+    match, or this version is already signed, also by another tab in the same instant;
+    InvalidInput/BrokenDocument from the document engine."""
     if user.school_id is None:
         raise NotFound("Bare ansatte ved en skole kvitterer for skolens plan.")
     plan = _check(current_plan(session, user.school_id), user, signature)
     if acknowledgement_of(session, plan.id, user.id) is not None:
-        raise Refused("Du har allerede signert kvitteringen for denne versjonen av planen.")
+        raise Refused(ALREADY_SIGNED)
     template = active_template(session, plan.school.municipality_id, plan.school_id, "kvittering")
     rendered = render_document(
         "kvittering", acknowledgement_data(plan, user, signature, now), template=template
     )
     sha256 = archive.put(rendered.docx, "docx")
-    acknowledgement = Acknowledgement(
+    acknowledgement = _insert_once(
+        session,
         plan_id=plan.id,
         user_id=user.id,
         employee_name=user.name,
@@ -161,8 +191,6 @@ def sign(
         filename=document_filename(plan.school_year, "kvittering", plan.number),
         docx_sha256=sha256,
     )
-    session.add(acknowledgement)
-    session.flush()
     # The reminders asked for exactly this; leaving them unread would nag for nothing.
     session.execute(
         update(Notification)
@@ -195,6 +223,21 @@ def acknowledgement_by_id(session: Session, acknowledgement_id: int) -> Acknowle
     if found is None:
         raise NotFound("Fant ikke kvitteringen.")
     return found
+
+
+def acknowledgement_for(
+    session: Session, user: Principal, acknowledgement_id: int
+) -> Acknowledgement:
+    """The employee's own kvittering, or one their school's leadership keeps; NotFound
+    for anyone else, so kvitteringer cannot be probed by number."""
+    found = session.get(Acknowledgement, acknowledgement_id)
+    if found is None or not can_read_acknowledgement(user, found.user_id, found.plan.school_id):
+        raise NotFound("Fant ikke kvitteringen.")
+    return found
+
+
+def download_name(ack: Acknowledgement, fmt: str) -> str:
+    return ack.filename.rsplit(".", 1)[0] + f".{fmt}"
 
 
 def _downloaded(
@@ -262,3 +305,21 @@ def acknowledgement_pdf(
     content = archive.get(ack.pdf_sha256, "pdf")
     _downloaded(session, ack, "pdf", initiator, now)
     return content
+
+
+def acknowledgement_file(
+    session: Session,
+    archive: Archive,
+    ack: Acknowledgement,
+    fmt: str,
+    converters: ConverterPool | None,
+    initiator: audit.Initiator,
+    now: dt.datetime,
+) -> bytes:
+    """The kvittering as Word («docx») or PDF («pdf»), audited; NotFound for any other
+    format."""
+    if fmt not in MIMETYPES:
+        raise NotFound("Fant ikke kvitteringen.")
+    if fmt == "docx":
+        return acknowledgement_docx(session, archive, ack, initiator, now)
+    return acknowledgement_pdf(session, archive, ack, converters, initiator, now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg import audit
@@ -59,6 +59,17 @@ def days_off_for(session: Session, school_id: int, school_year_start: int) -> li
         .order_by(SchoolDayOff.day)
     ).scalars()
     return [DayOff(row.id, row.day, row.reason) for row in rows]
+
+
+def counts_by_school(session: Session, school_year_start: int) -> dict[int, int]:
+    """How many days off each school has entered for the school year (absent: none)."""
+    first, last = school_year_bounds(school_year_start)
+    rows = session.execute(
+        select(SchoolDayOff.school_id, func.count())
+        .where(SchoolDayOff.day >= first, SchoolDayOff.day <= last)
+        .group_by(SchoolDayOff.school_id)
+    ).all()
+    return {school_id: count for school_id, count in rows}
 
 
 def public_holidays(school_year_start: int) -> list[Holiday]:

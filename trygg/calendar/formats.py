@@ -5,6 +5,7 @@
   (Språkrådet's "kl. 12.40"; the documents have always used it)
 - a system timestamp (naive UTC in the database): the same, in Oslo time
 - a day in a calendar list: "mandag 14.09.2026"
+- an audit trail timestamp: "14.09.2026 kl. 10.40.05", in UTC to the second, as stored
 
 The web layer registers these as Jinja filters (web/formatting.py); the document engine
 uses them through trygg.documents.vocabulary.
@@ -32,6 +33,12 @@ def moment_text(moment: dt.datetime | None) -> str:
 def timestamp_text(utc: dt.datetime | None) -> str:
     """A system timestamp (naive UTC), as the time it was in Norway."""
     return moment_text(oslo_time(utc)) if utc else ""
+
+
+def audit_timestamp_text(utc: dt.datetime | None) -> str:
+    """An audit event's time as stored (naive UTC), to the second: the trail is compared
+    with server logs, and an Oslo time would repeat an hour each autumn."""
+    return utc.strftime("%d.%m.%Y kl. %H.%M.%S") if utc else ""
 
 
 def weekday_date_text(day: dt.date | None) -> str:

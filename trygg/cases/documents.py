@@ -325,6 +325,14 @@ def current(session: Session, case: Case, kind: str) -> CaseDocument | None:
     return docs[-1] if docs else None
 
 
+def previous_plan(session: Session, doc: CaseDocument) -> CaseDocument | None:
+    """The plan version a new plan version was started from, if it is one."""
+    if doc.kind != "aktivitetsplan" or doc.parent_id is None:
+        return None
+    parent = session.get(CaseDocument, doc.parent_id)
+    return parent if parent is not None and parent.kind == "aktivitetsplan" else None
+
+
 def archived_file(session: Session, doc: CaseDocument, fmt: str) -> ArchivedFile | None:
     return session.execute(
         select(ArchivedFile).where(ArchivedFile.document_id == doc.id, ArchivedFile.format == fmt)

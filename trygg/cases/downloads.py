@@ -12,8 +12,10 @@ import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trygg.anonymise import scan_text
@@ -115,7 +117,10 @@ def pdf_file(
     is asked for (adds an ArchivedFile row; the caller commits).
 
     Raises PdfUnavailable without converters (never a cold start on the web path),
-    ConversionFailed when LibreOffice fails, DocumentProblems for an unfinished draft.
+    ConversionFailed when LibreOffice fails, DocumentProblems for an unfinished draft,
+    NameLeak when a labelled person's name is in the PDF's text, ArchiveDamaged when an
+    archived file is missing or altered. Two requests archiving the same PDF at once
+    both get the one archived first.
     """
     name = filename_for(case, doc, "pdf")
     if doc.status == FINAL:
@@ -138,17 +143,37 @@ def pdf_file(
     if doc.status == FINAL:
         check_pdf(case, pdf, document_title(doc))
         sha256 = archive.put(pdf, "pdf")
-        session.add(
-            ArchivedFile(
-                case_id=case.id,
-                document_id=doc.id,
-                format="pdf",
-                sha256=sha256,
-                size=len(pdf),
-                filename=name,
-                archived_at=now,
-                archived_by=user_id,
-            )
+        stored = _archive_once(
+            session,
+            doc,
+            case_id=case.id,
+            document_id=doc.id,
+            format="pdf",
+            sha256=sha256,
+            size=len(pdf),
+            filename=name,
+            archived_at=now,
+            archived_by=user_id,
         )
-        session.flush()
+        if stored.sha256 != sha256:
+            # Archived by someone else in the same instant: theirs is the document's PDF,
+            # for them and for everyone after. (Ours stays on disk, unreferenced.)
+            return DocumentFile(archive.get(stored.sha256, "pdf"), name, MIMETYPES["pdf"])
     return DocumentFile(pdf, name, MIMETYPES["pdf"])
+
+
+def _archive_once(session: Session, doc: CaseDocument, **values: Any) -> ArchivedFile:
+    """The archive row of the document's PDF: this one, unless another request archived
+    the PDF a moment ago (both found none before converting); then theirs, which stands.
+
+    ON CONFLICT DO NOTHING rather than catching the unique violation, as in
+    trygg.acknowledgements.signing: a failed INSERT would undo the whole request."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(ArchivedFile)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["document_id", "format"])
+    )
+    stored = archived_file(session, doc, values["format"])
+    assert stored is not None  # inserted just now, or by the request that came first
+    return stored

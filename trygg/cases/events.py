@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg.accounts.roles import LEDELSE, SKOLEEIER
+from trygg.cases.actors import display_name
 from trygg.models import Case, CaseEvent, Notification, User
 
 # What the chronology says for each code; Norwegian msgids the UI translates.
@@ -106,3 +108,55 @@ def owner_users(session: Session, case: Case) -> list[int]:
         User.active.is_(True),
     )
     return [uid for uid in session.execute(query).scalars() if uid not in suspects]
+
+
+def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of these users, by id (who finalised a document, who was made handler)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {uid: name for uid, name in rows}
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    at: datetime  # UTC
+    who: str  # "" when the system did it
+    code: str  # a key of EVENT_TEXTS
+    document_kind: str = ""
+    document_number: int | None = None
+    # Whom the event is about: the new handler's name, or the added person as the case
+    # page names them.
+    about: str = ""
+
+
+def chronology(session: Session, case: Case) -> list[ChronologyEntry]:
+    """The case's events, oldest first."""
+    events = list(
+        session.execute(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(CaseEvent.at, CaseEvent.id)
+        ).scalars()
+    )
+    handlers = user_names(session, ((e.details or {}).get("handler") for e in events))
+    entries = []
+    for event in events:
+        details = event.details or {}
+        about = ""
+        if event.code == "handler_assigned" and details.get("handler"):
+            about = handlers.get(details["handler"], "")
+        elif event.code == "person_added" and details.get("actor"):
+            about = display_name(case, details["actor"])
+        entries.append(
+            ChronologyEntry(
+                at=event.at,
+                who=event.user.name if event.user else "",
+                code=event.code,
+                document_kind=str(details.get("kind") or ""),
+                document_number=details.get("number") or None,
+                about=about,
+            )
+        )
+    return entries

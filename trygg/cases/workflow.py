@@ -23,6 +23,7 @@ from trygg.cases.documents import (
     documents_of,
     finalise,
     new_document,
+    previous_plan,
 )
 from trygg.cases.events import record_event
 from trygg.cases.leadership import close_case
@@ -161,10 +162,9 @@ def finalise_step(
     if problems:
         # With whatever else is missing, so the user sees the whole list at once.
         raise DocumentProblems(problems + check_document(case, doc))
-    if doc.kind == "aktivitetsplan":
-        parent = session.get(CaseDocument, doc.parent_id) if doc.parent_id else None
-        if parent is not None and parent.kind == "aktivitetsplan":
-            doc.change_summary = plan_changes(parent.data, doc.data)
+    parent = previous_plan(session, doc)
+    if parent is not None:
+        doc.change_summary = plan_changes(parent.data, doc.data)
     finalise(session, archive, case, doc, user, now)
     audit.record(
         session,

@@ -1,20 +1,17 @@
-"""What the Skolens plan pages receive: plain rows built from the domain's records (never
-ORM objects), the register page, file responses, and loading a plan with its check."""
+"""What the Skolens plan pages receive: plain rows built from the domain's summaries
+(never ORM objects), and loading a plan or a kvittering with its check."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import abort, render_template, url_for
-from flask_babel import format_date, format_datetime, gettext
+from flask import abort, url_for
 
 from database import db
-from trygg import acknowledgements, audit
+from trygg import acknowledgements
 from trygg.errors import NotFound
 from trygg.models import Acknowledgement, SchoolPlan
-from views.cases.loading import now
-from web.gate import audit_initiator, current_user
+from web.gate import current_user
 
 
 def plan_or_404(plan_id: int) -> SchoolPlan:
@@ -25,13 +22,12 @@ def plan_or_404(plan_id: int) -> SchoolPlan:
         abort(404)
 
 
-def time_text(value: dt.datetime | None) -> str:
-    # Stored times are naive UTC; Flask-Babel shows them in Europe/Oslo.
-    return format_datetime(value, "d. MMM y 'kl.' HH.mm") if value else ""
-
-
-def date_text(value: dt.date) -> str:
-    return format_date(value, "d. MMMM y")
+def acknowledgement_or_404(acknowledgement_id: int) -> Acknowledgement:
+    """The user's own kvittering, or one their school's leadership keeps; else a 404."""
+    try:
+        return acknowledgements.acknowledgement_for(db.session, current_user(), acknowledgement_id)
+    except NotFound:
+        abort(404)
 
 
 def size_text(size: int) -> str:
@@ -40,90 +36,70 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-def plan_row(plan: SchoolPlan, current: SchoolPlan | None) -> dict[str, Any]:
-    item = acknowledgements.summary(plan, current)
+def acknowledgement_url(acknowledgement_id: int, fmt: str) -> str:
+    return url_for(
+        "acknowledgements.acknowledgement_file", acknowledgement_id=acknowledgement_id, fmt=fmt
+    )
+
+
+def plan_row(item: acknowledgements.PlanSummary) -> dict[str, Any]:
     return {
         "id": item.id,
         "title": item.title,
         "school_year": item.school_year,
         "number": item.number,
-        "version_date": date_text(item.version_date),
         "version": item.version_text,
         "sha256": item.sha256,
         "format": item.format.upper() if item.format == "pdf" else "Word",
         "size": size_text(item.size),
-        "published_at": time_text(item.published_at),
+        "published_at": item.published_at,
         "current": item.current,
         "file_url": url_for("acknowledgements.plan_file", plan_id=item.id),
         "register_url": url_for("acknowledgements.register", plan_id=item.id),
     }
 
 
-def acknowledgement_row(ack: Acknowledgement) -> dict[str, Any]:
+def acknowledgement_row(item: acknowledgements.AcknowledgementSummary) -> dict[str, Any]:
     return {
-        "id": ack.id,
-        "title": ack.plan.title,
-        "school_year": ack.plan.school_year,
-        "version": acknowledgements.version_text(ack.plan),
-        "signed_at": time_text(ack.signed_at),
-        "docx_url": url_for(
-            "acknowledgements.acknowledgement_file", acknowledgement_id=ack.id, fmt="docx"
-        ),
-        "pdf_url": url_for(
-            "acknowledgements.acknowledgement_file", acknowledgement_id=ack.id, fmt="pdf"
-        ),
+        "id": item.id,
+        "title": item.title,
+        "school_year": item.school_year,
+        "version": item.version,
+        "signed_at": item.signed_at,
+        "docx_url": acknowledgement_url(item.id, "docx"),
+        "pdf_url": acknowledgement_url(item.id, "pdf"),
     }
 
 
-def register_page(plan: SchoolPlan | None) -> str:
-    """The register of one plan version (audited: it lists who has read the plan), or
-    the page that asks the leadership to publish the first plan."""
-    if plan is None:
-        return render_template("acknowledgements/register.html", plan=None, versions=[])
-    current = acknowledgements.current_plan(db.session, plan.school_id)
-    result = acknowledgements.register(db.session, plan)
-    audit.record(
-        db.session,
-        audit_initiator(),
-        "acknowledgement.register_viewed",
-        "school_plan",
-        plan.id,
-        {"school_id": plan.school_id},
-        now=now(),
-    )
-    db.session.commit()
+def register_rows(result: acknowledgements.Register) -> list[dict[str, Any]]:
     rows = [
         {
             "name": row.name,
             "title": row.title,
-            "signed_at": time_text(row.signed_at),
-            "earlier": gettext(
-                "signerte %(version)s, %(at)s",
-                version=row.earlier_version,
-                at=time_text(row.earlier_signed_at),
-            )
-            if row.earlier_version
-            else "",
-            "docx_url": url_for(
-                "acknowledgements.acknowledgement_file",
-                acknowledgement_id=row.acknowledgement_id,
-                fmt="docx",
-            )
+            "signed_at": row.signed_at,
+            "earlier_version": row.earlier_version or "",
+            "earlier_signed_at": row.earlier_signed_at,
+            "docx_url": acknowledgement_url(row.acknowledgement_id, "docx")
             if row.acknowledgement_id
             else "",
         }
         for row in result.rows
     ]
     # Who has not signed first: they are who the rektor follows up.
-    rows.sort(key=lambda r: bool(r["signed_at"]))
-    return render_template(
-        "acknowledgements/register.html",
-        plan=plan_row(plan, current),
-        rows=rows,
-        signed=result.signed,
-        total=result.total,
-        versions=[
-            plan_row(v, current) for v in acknowledgements.plan_versions(db.session, plan.school_id)
-        ],
-        list_url=url_for("acknowledgements.register_docx", plan_id=plan.id),
-    )
+    rows.sort(key=lambda r: r["signed_at"] is not None)
+    return rows
+
+
+def register_context(page: acknowledgements.RegisterPage | None) -> dict[str, Any]:
+    """The register page's values; without a plan, the page that asks the leadership to
+    publish the first one."""
+    if page is None:
+        return {"plan": None, "versions": []}
+    return {
+        "plan": plan_row(page.plan),
+        "rows": register_rows(page.register),
+        "signed": page.register.signed,
+        "total": page.register.total,
+        "versions": [plan_row(v) for v in page.versions],
+        "list_url": url_for("acknowledgements.register_docx", plan_id=page.plan.id),
+    }

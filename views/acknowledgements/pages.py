@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -18,26 +17,22 @@ from database import db
 from forms.acknowledgements import PublishPlanForm, SignForm
 from forms.documents.fields import parse_date
 from trygg import acknowledgements
-from trygg.accounts.permissions import (
-    can_acknowledge_school_plan,
-    can_manage_school_plan,
-    can_read_acknowledgement,
-)
+from trygg.accounts.permissions import can_acknowledge_school_plan, can_manage_school_plan
 from trygg.accounts.principal import Principal
-from trygg.archive import ArchiveDamaged
-from trygg.documents import BrokenDocument, InvalidInput
-from trygg.errors import DomainError
-from trygg.models import Acknowledgement, School, SchoolPlan
-from trygg.pdf import PdfError
+from trygg.calendar.formats import date_text, timestamp_text
+from trygg.errors import Refused
+from trygg.models import SchoolPlan
 from views.acknowledgements.page_content import (
+    acknowledgement_or_404,
     acknowledgement_row,
+    acknowledgement_url,
     plan_or_404,
     plan_row,
-    register_page,
-    time_text,
+    register_context,
 )
 from views.cases.loading import acting_user, archive, now, today
-from web.files import attachment, converters, damaged_archive
+from web.errors import offer_links
+from web.files import attachment, converters
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
 
@@ -88,7 +83,7 @@ def home_tile(user: Principal) -> dict[str, Any] | None:
         "published": status.published,
         "title": status.title,
         "school_year": status.school_year,
-        "signed_at": time_text(status.signed_at),
+        "signed_at": timestamp_text(status.signed_at),
         "signed_count": status.signed_count,
         "total": status.total,
         "leads": can_manage_school_plan(user),
@@ -103,9 +98,9 @@ def home_tile(user: Principal) -> dict[str, Any] | None:
 def plan() -> str | Response:
     user = current_user()
     assert user.school_id is not None  # the page rule
-    current = acknowledgements.current_plan(db.session, user.school_id)
     form = SignForm()
-    if request.method == "POST" and current is not None and form.validate_on_submit():
+    superseded = False
+    if request.method == "POST" and form.validate_on_submit():
         posted = form.plan_id.data or ""
         signature = acknowledgements.Signature(
             plan_id=int(posted) if posted.isdecimal() else 0,
@@ -117,46 +112,35 @@ def plan() -> str | Response:
                 db.session, archive(), acting_user(), signature, audit_initiator(), now()
             )
         except acknowledgements.PlanSuperseded as error:
-            db.session.rollback()
             show_error(form, error)
             # They have not read this version: that box must be ticked again.
             form.read_plan.data = False
-            form.plan_id.data = str(current.id)
-        except DomainError as error:
-            db.session.rollback()
+            superseded = True
+        except Refused as error:
+            # Already signed (in another tab, even in the same instant) is one of these:
+            # the page below then shows the kvittering that stands.
             show_error(form, error)
-        except (InvalidInput, BrokenDocument) as error:
-            db.session.rollback()
-            problems = getattr(error, "problems", None) or [str(error)]
-            form.form_errors.extend(gettext(p) for p in problems)
-        except IntegrityError:
-            # Signed in another tab in the same instant: the first signature stands.
-            db.session.rollback()
-            return redirect(url_for(".plan", _anchor="kvittering"))
         else:
-            db.session.commit()
             flash(gettext("Takk! Kvitteringen er signert og arkivert."), "success")
             return redirect(url_for(".plan", _anchor="kvittering"))
-    elif request.method == "GET" and current is not None and not form.plan_id.data:
-        # A form restored after a timeout keeps the version that was being read.
-        form.plan_id.data = str(current.id)
-    return _plan_page(user, current, form)
+    page = acknowledgements.my_plan(db.session, user.id, user.school_id)
+    # A form restored after a timeout keeps the version that was being read.
+    fresh = request.method == "GET" and not form.plan_id.data
+    if page.current is not None and (superseded or fresh):
+        form.plan_id.data = str(page.current.id)
+    return _plan_page(user, page, form)
 
 
-def _plan_page(user: Principal, current: SchoolPlan | None, form: SignForm) -> str:
-    mine = acknowledgements.my_acknowledgements(db.session, user.id)
-    signed = next((a for a in mine if current is not None and a.plan_id == current.id), None)
-    school = db.session.get(School, user.school_id)
-    owner_contact = school.municipality.owner_contact if school else ""
+def _plan_page(user: Principal, page: acknowledgements.MyPlan, form: SignForm) -> str:
     form.typed_signature.description = gettext(
         "Skriv navnet ditt slik det står i Trygg: %(name)s.", name=user.name
     )
     return render_template(
         "acknowledgements/plan.html",
-        plan=plan_row(current, current) if current else None,
-        signed=acknowledgement_row(signed) if signed else None,
-        earlier=[acknowledgement_row(a) for a in mine if a is not signed],
-        owner_contact=owner_contact or gettext("Ikke oppgitt – spør rektor"),
+        plan=plan_row(page.current) if page.current else None,
+        signed=acknowledgement_row(page.signed) if page.signed else None,
+        earlier=[acknowledgement_row(a) for a in page.earlier],
+        owner_contact=page.owner_contact or gettext("Ikke oppgitt – spør rektor"),
         can_manage=can_manage_school_plan(user),
         form=form,
         confirmations=[form[key] for key in acknowledgements.CONFIRMATIONS],
@@ -165,47 +149,23 @@ def _plan_page(user: Principal, current: SchoolPlan | None, form: SignForm) -> s
 
 @bp.route("/<int:plan_id>/fil")
 @requires(can_acknowledge_school_plan)
-def plan_file(plan_id: int) -> Response | tuple[str, int]:
+def plan_file(plan_id: int) -> Response:
     plan = plan_or_404(plan_id)
-    try:
-        content = acknowledgements.plan_file(db.session, archive(), plan, audit_initiator(), now())
-    except ArchiveDamaged as error:
-        db.session.rollback()
-        return damaged_archive(error)
-    db.session.commit()
+    content = acknowledgements.plan_file(db.session, archive(), plan, audit_initiator(), now())
     return attachment(content, acknowledgements.MIMETYPES[plan.format], plan.filename)
 
 
 @bp.route("/kvittering/<int:acknowledgement_id>/<fmt>")
 @requires(can_acknowledge_school_plan)
-def acknowledgement_file(acknowledgement_id: int, fmt: str) -> Response | tuple[str, int]:
-    user = current_user()
-    ack = db.session.get(Acknowledgement, acknowledgement_id)
-    if ack is None or fmt not in acknowledgements.MIMETYPES:
-        abort(404)
-    if not can_read_acknowledgement(user, ack.user_id, ack.plan.school_id):
-        abort(404)
-    try:
-        if fmt == "docx":
-            content = acknowledgements.acknowledgement_docx(
-                db.session, archive(), ack, audit_initiator(), now()
-            )
-        else:
-            content = acknowledgements.acknowledgement_pdf(
-                db.session, archive(), ack, converters(), audit_initiator(), now()
-            )
-    except PdfError as error:
-        db.session.rollback()
-        flash(gettext(error.message), "error")
-        own = ack.user_id == user.id
-        back = url_for(".plan") if own else url_for(".register", plan_id=ack.plan_id)
-        return redirect(back)
-    except ArchiveDamaged as error:
-        db.session.rollback()
-        return damaged_archive(error)
-    db.session.commit()
+def acknowledgement_file(acknowledgement_id: int, fmt: str) -> Response:
+    ack = acknowledgement_or_404(acknowledgement_id)
+    # The Word file is always there when the PDF cannot be made.
+    offer_links(word_url=acknowledgement_url(ack.id, "docx"))
+    content = acknowledgements.acknowledgement_file(
+        db.session, archive(), ack, fmt, converters(), audit_initiator(), now()
+    )
     return attachment(
-        content, acknowledgements.MIMETYPES[fmt], ack.filename.rsplit(".", 1)[0] + f".{fmt}"
+        content, acknowledgements.MIMETYPES[fmt], acknowledgements.download_name(ack, fmt)
     )
 
 
@@ -219,10 +179,10 @@ def publish() -> str | Response:
     assert user.school_id is not None  # the page rule
     form = PublishPlanForm()
     if request.method == "GET":
-        current = acknowledgements.current_plan(db.session, user.school_id)
+        current = acknowledgements.current_summary(db.session, user.school_id)
         form.title.data = current.title if current else acknowledgements.DEFAULT_TITLE
         form.school_year.data = acknowledgements.school_year_of(today())
-        form.version_date.data = today().strftime("%d.%m.%Y")
+        form.version_date.data = date_text(today())
     if form.validate_on_submit():
         upload = form.file.data
         version_date = parse_date(form.version_date.data)
@@ -243,11 +203,9 @@ def publish() -> str | Response:
                 audit_initiator(),
                 now(),
             )
-        except DomainError as error:
-            db.session.rollback()
+        except Refused as error:
             show_error(form, error)
         else:
-            db.session.commit()
             flash(
                 gettext(
                     "Planen for %(year)s er publisert. Alle ansatte ser nå at de skal kvittere "
@@ -262,11 +220,13 @@ def publish() -> str | Response:
 
 def _publish_page(form: PublishPlanForm) -> str:
     user = current_user()
-    current = acknowledgements.current_plan(db.session, user.school_id) if user.school_id else None
+    current = (
+        acknowledgements.current_summary(db.session, user.school_id) if user.school_id else None
+    )
     return render_template(
         "acknowledgements/publish.html",
         form=form,
-        current=plan_row(current, current) if current else None,
+        current=plan_row(current) if current else None,
     )
 
 
@@ -276,27 +236,29 @@ def register_current() -> str:
     user = current_user()
     assert user.school_id is not None  # the page rule
     current = acknowledgements.current_plan(db.session, user.school_id)
-    return register_page(current)
+    return _register_page(current)
 
 
 @bp.route("/<int:plan_id>/kvitteringer")
 @requires(can_manage_school_plan)
 def register(plan_id: int) -> str:
-    return register_page(plan_or_404(plan_id))
+    return _register_page(plan_or_404(plan_id))
+
+
+def _register_page(plan: SchoolPlan | None) -> str:
+    page = (
+        acknowledgements.viewed_register(db.session, plan, audit_initiator(), now())
+        if plan is not None
+        else None
+    )
+    return render_template("acknowledgements/register.html", **register_context(page))
 
 
 @bp.route("/<int:plan_id>/kvitteringsliste")
 @requires(can_manage_school_plan)
-def register_docx(plan_id: int) -> Response | tuple[str, int]:
+def register_docx(plan_id: int) -> Response:
     plan = plan_or_404(plan_id)
-    try:
-        rendered = acknowledgements.acknowledgement_list(
-            db.session, plan, today(), audit_initiator(), now()
-        )
-    except (InvalidInput, BrokenDocument) as error:
-        db.session.rollback()
-        problems = getattr(error, "problems", None) or [str(error)]
-        flash(" ".join(gettext(p) for p in problems), "error")
-        return redirect(url_for(".register", plan_id=plan.id))
-    db.session.commit()
+    rendered = acknowledgements.acknowledgement_list(
+        db.session, plan, today(), audit_initiator(), now()
+    )
     return attachment(rendered.docx, acknowledgements.MIMETYPES["docx"], rendered.filename)

@@ -1,16 +1,13 @@
-"""The audit trail as the admin reads it: plain rows, newest first, in pages."""
+"""The audit trail as the admin reads it: the events in pages, newest first, each action
+by its Norwegian name."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from trygg.models import AuditEvent
-
-PAGE_SIZE = 50
+from trygg.audit import EventPage
 
 ACTION_NAMES = {
     "login.succeeded": _l("Innlogging"),
@@ -28,21 +25,15 @@ ACTION_NAMES = {
 }
 
 
-def page_of_events(session: Session, page: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(AuditEvent)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).scalars()
+def event_rows(page: EventPage) -> list[dict[str, Any]]:
     return [
         {
             "id": event.id,
             "occurred_at": event.occurred_at,
             "actor": event.actor_email or "–",
             "action": ACTION_NAMES.get(event.action, event.action),
-            "object": f"{event.object_type} {event.object_id}".strip(),
+            "object": event.object,
             "ip": event.ip,
         }
-        for event in rows
+        for event in page.events
     ]

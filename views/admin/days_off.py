@@ -5,21 +5,20 @@ school admin has only their own. Another school is a 404, not a 403.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
-from sqlalchemy import func, select
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from database import db
 from forms.admin.days_off import DayOffDeleteForm, DaysOffForm
 from forms.documents.fields import parse_date
-from trygg.accounts.permissions import can_administer, can_manage_school
+from trygg.accounts import scope
+from trygg.accounts.permissions import can_administer
 from trygg.calendar import days_off
-from trygg.errors import DomainError
-from trygg.models import School, SchoolDayOff, utcnow
+from trygg.calendar.formats import weekday_date_text
+from trygg.errors import Refused
+from trygg.models import utcnow
+from views.admin.refusals import flash_refusal
 from views.cases.loading import today
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
@@ -27,11 +26,9 @@ from web.gate import audit_initiator, current_user, requires
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/fridager")
 
 
-def _school_or_404(school_id: int) -> School:
-    school = db.session.get(School, school_id)
-    if school is None or not can_manage_school(current_user(), school.id, school.municipality_id):
-        abort(404)
-    return school
+def _school_or_404(school_id: int) -> scope.SchoolInReach:
+    # Outside the admin's reach: NotFound, a 404 (web.errors).
+    return scope.school_in_reach(db.session, current_user(), school_id)
 
 
 def _school_year() -> int:
@@ -42,10 +39,6 @@ def _school_year() -> int:
     return year
 
 
-def _long_date(day: dt.date) -> str:
-    return format_date(day, "EEEE d. MMMM y")
-
-
 @bp.route("")
 @requires(can_administer)
 def index() -> str | Response:
@@ -53,17 +46,8 @@ def index() -> str | Response:
     if admin.school_id is not None:
         return redirect(url_for(".school", school_id=admin.school_id))
     year = days_off.school_year_of(today())
-    first, last = days_off.school_year_bounds(year)
-    counts = dict(
-        db.session.execute(
-            select(SchoolDayOff.school_id, func.count())
-            .where(SchoolDayOff.day >= first, SchoolDayOff.day <= last)
-            .group_by(SchoolDayOff.school_id)
-        ).all()
-    )
-    schools = db.session.execute(
-        select(School).where(School.municipality_id == admin.municipality_id).order_by(School.name)
-    ).scalars()
+    counts = days_off.counts_by_school(db.session, year)
+    schools = scope.schools_in_reach(db.session, admin)
     return render_template(
         "admin/days_off/index.html",
         schools=[{"id": s.id, "name": s.name, "count": counts.get(s.id, 0)} for s in schools],
@@ -89,13 +73,12 @@ def school(school_id: int) -> str | Response:
                 audit_initiator(),
                 utcnow(),
             )
-        except DomainError as error:
+        except Refused as error:
             # "Annet" is described in its own field; an empty description belongs there.
             if error.field == "reason" and form.reason.data == "annet":
                 error.field = "other"
             show_error(form, error)
         else:
-            db.session.commit()
             if added:
                 message = ngettext(
                     "%(num)d fridag er lagt til.", "%(num)d fridager er lagt til.", added
@@ -112,7 +95,7 @@ def school(school_id: int) -> str | Response:
     return _render(school, form, _school_year())
 
 
-def _render(school: School, form: DaysOffForm, year: int) -> str:
+def _render(school: scope.SchoolInReach, form: DaysOffForm, year: int) -> str:
     days = days_off.days_off_for(db.session, school.id, year)
     return render_template(
         "admin/days_off/school.html",
@@ -121,16 +104,10 @@ def _render(school: School, form: DaysOffForm, year: int) -> str:
         delete_form=DayOffDeleteForm(),
         year=year,
         year_label=f"{year}/{str(year + 1)[2:]}",
-        days=[_day_row(d) for d in days],
-        holidays=[
-            {"date": _long_date(h.day), "name": h.name} for h in days_off.public_holidays(year)
-        ],
+        days=[{"id": d.id, "date": d.day, "reason": d.reason} for d in days],
+        holidays=[{"date": h.day, "name": h.name} for h in days_off.public_holidays(year)],
         show_school_picker=current_user().school_id is None,
     )
-
-
-def _day_row(day: days_off.DayOff) -> dict[str, Any]:
-    return {"id": day.id, "date": _long_date(day.day), "reason": day.reason}
 
 
 @bp.route("/<int:school_id>/<int:day_off_id>/slett", methods=["POST"])
@@ -144,10 +121,9 @@ def delete(school_id: int, day_off_id: int) -> Response:
             day = days_off.remove_day_off(
                 db.session, school.id, day_off_id, audit_initiator(), utcnow()
             )
-        except DomainError as error:
-            flash(gettext(error.message, **error.params), "error")
+        except Refused as error:
+            flash_refusal(error)
         else:
-            db.session.commit()
             year = days_off.school_year_of(day)
-            flash(gettext("Fridagen %(date)s er slettet.", date=_long_date(day)), "success")
+            flash(gettext("Fridagen %(date)s er slettet.", date=weekday_date_text(day)), "success")
     return redirect(url_for(".school", school_id=school.id, skolear=year))

@@ -20,8 +20,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime, gettext
-from sqlalchemy import select
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -32,14 +31,16 @@ from forms.admin.templates import (
     TemplateScopeForm,
     TemplateUploadForm,
 )
-from trygg.accounts.permissions import can_administer, can_manage_school
+from trygg.accounts import scope
+from trygg.accounts.permissions import can_administer
 from trygg.accounts.principal import Principal
-from trygg.documents import known_kinds, template_store
+from trygg.documents import known_kinds, template_access, template_store
 from trygg.documents.render import template_bytes, template_path
 from trygg.documents.template_store import MAX_TEMPLATE_BYTES, KindOverview, TemplateVersion
 from trygg.documents.vocabulary import DOCUMENT_TITLES
-from trygg.errors import DomainError
-from trygg.models import DocumentTemplate, School, utcnow
+from trygg.errors import Refused
+from trygg.models import utcnow
+from views.admin.refusals import flash_refusal
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires, settings
 
@@ -81,15 +82,8 @@ def _title(kind: str) -> str:
     return gettext(DOCUMENT_TITLES[kind])
 
 
-def _schools(admin: Principal) -> list[School]:
-    query = select(School).where(School.municipality_id == admin.municipality_id)
-    if admin.school_id is not None:
-        query = query.where(School.id == admin.school_id)
-    return list(db.session.execute(query.order_by(School.name)).scalars())
-
-
 def _scope_choices(admin: Principal) -> list[tuple[str, str]]:
-    choices = [(str(s.id), s.name) for s in _schools(admin)]
+    choices = [(str(s.id), s.name) for s in scope.schools_in_reach(db.session, admin)]
     if admin.school_id is None:
         choices.insert(0, (MUNICIPALITY, gettext("Hele kommunen")))
     return choices
@@ -101,13 +95,13 @@ def _school_from(value: str | None) -> int | None:
     if admin.school_id is not None and not value:
         return admin.school_id
     if not value or value == MUNICIPALITY:
-        if not can_manage_school(admin, None, admin.municipality_id):
+        # Only a municipality admin works on the municipality's own templates.
+        if admin.school_id is not None:
             abort(404)
         return None
-    school = db.session.get(School, int(value)) if value.isdecimal() else None
-    if school is None or not can_manage_school(admin, school.id, school.municipality_id):
+    if not value.isdecimal():
         abort(404)
-    return school.id
+    return scope.school_in_reach(db.session, admin, int(value)).id
 
 
 def _scope_value(school_id: int | None) -> str:
@@ -119,21 +113,6 @@ def _prepare(form: TemplateUploadForm, admin: Principal) -> None:
     form.school.choices = _scope_choices(admin)
 
 
-def _template_or_404(template_id: int, *, change: bool) -> DocumentTemplate:
-    admin = current_user()
-    template = db.session.get(DocumentTemplate, template_id)
-    if template is None:
-        abort(404)
-    allowed = can_manage_school(admin, template.school_id, template.municipality_id)
-    if not allowed and not change and template.school_id is None:
-        # A school admin may read the municipality's template their school inherits, to
-        # start their own from it, but not change it.
-        allowed = can_manage_school(admin, admin.school_id, template.municipality_id)
-    if not allowed:
-        abort(404)
-    return template
-
-
 def _version_row(version: TemplateVersion) -> dict[str, Any]:
     return {
         "id": version.id,
@@ -142,7 +121,7 @@ def _version_row(version: TemplateVersion) -> dict[str, Any]:
         "size_kb": max(1, round(version.size / 1024)),
         "active": version.active,
         "refused": version.refused,
-        "uploaded_at": format_datetime(version.uploaded_at, "d. MMM y 'kl.' HH.mm"),
+        "uploaded_at": version.uploaded_at,
         "uploaded_by": version.uploaded_by,
         "findings": list(version.findings),
     }
@@ -193,8 +172,6 @@ def upload() -> str | Response:
             form.kind.data = request.args["type"]
     if form.validate_on_submit():
         school_id = _school_from(form.school.data)
-        if not can_manage_school(admin, school_id, admin.municipality_id):
-            abort(403)
         kind = form.kind.data or ""
         upload_file = form.file.data
         try:
@@ -210,10 +187,9 @@ def upload() -> str | Response:
                 initiator=audit_initiator(),
                 now=utcnow(),
             )
-        except DomainError as error:
+        except Refused as error:
             show_error(form, error)
         else:
-            db.session.commit()
             if template.active:
                 flash(
                     gettext(
@@ -240,15 +216,17 @@ def upload() -> str | Response:
 @bp.route("/<int:template_id>/bruk", methods=["POST"])
 @requires(can_administer)
 def activate(template_id: int) -> Response:
-    template = _template_or_404(template_id, change=True)
+    admin = current_user()
+    template = template_access.template_file(db.session, admin, template_id, change=True)
     form = TemplateActionForm()
     if form.validate_on_submit():
         try:
-            template_store.activate_version(db.session, template, audit_initiator(), utcnow())
-        except DomainError as error:
-            flash(gettext(error.message, **error.params), "error")
+            template_access.activate_in_reach(
+                db.session, admin, template_id, audit_initiator(), utcnow()
+            )
+        except Refused as error:
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(
                 gettext(
                     "%(title)s: versjon %(version)d brukes nå.",
@@ -274,7 +252,6 @@ def reset() -> Response:
     template_store.reset_to_default(
         db.session, admin.municipality_id, school_id, kind, audit_initiator(), utcnow()
     )
-    db.session.commit()
     flash(
         gettext(
             "%(title)s: de opplastede malene brukes ikke lenger. De er tatt vare på og kan "
@@ -289,7 +266,7 @@ def reset() -> Response:
 @bp.route("/<int:template_id>/fil")
 @requires(can_administer)
 def download(template_id: int) -> Response:
-    template = _template_or_404(template_id, change=False)
+    template = template_access.template_file(db.session, current_user(), template_id)
     return send_file(
         io.BytesIO(template.content),
         mimetype=DOCX_MIME,

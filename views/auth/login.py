@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -22,9 +21,11 @@ from database import db
 from forms.auth import ChangePasswordForm, ConfirmForm, LoginForm
 from trygg.accounts import authentication, users
 from trygg.accounts.permissions import any_user
-from trygg.errors import DomainError
-from trygg.models import User, utcnow
+from trygg.errors import Refused
+from trygg.models import utcnow
+from web.form_errors import add_error, show_error
 from web.gate import audit_initiator, client_ip, current_user, requires, settings
+from web.lifecycle import EarlyCommit, commit_now
 
 bp = Blueprint("auth", __name__)
 
@@ -52,13 +53,15 @@ def login() -> str | Response:
             client_ip(),
             utcnow(),
         )
-        db.session.commit()
         if outcome.succeeded:
             # A fresh cookie at login: nothing from before the login survives (fixation).
             session.clear()
             session["token"] = outcome.token
             return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(gettext(outcome.refusal or "", **(outcome.refusal_params or {})))
+        # The failure (or the refused attempt) counts towards the lock and is audited,
+        # although the page answers with an error that discards the request's changes.
+        commit_now(EarlyCommit.LOGIN_ATTEMPT)
+        add_error(form, None, gettext(outcome.refusal or "", **(outcome.refusal_params or {})))
     return render_template("auth/login.html", form=form)
 
 
@@ -68,7 +71,6 @@ def logout() -> Response:
     token = session.get("token")
     if isinstance(token, str):
         authentication.log_out(db.session, token, client_ip(), utcnow())
-        db.session.commit()
     session.clear()
     flash(gettext("Du er logget ut."), "info")
     return redirect(url_for("auth.login"))
@@ -79,23 +81,19 @@ def logout() -> Response:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = db.session.get(User, current_user().id)
-        if user is None:
-            abort(404)
         try:
             users.change_own_password(
                 db.session,
                 current_app.extensions["trygg.passwords"],
-                user,
+                users.own_account(db.session, current_user()),
                 form.current_password.data or "",
                 form.new_password.data or "",
                 audit_initiator(),
                 utcnow(),
             )
-        except DomainError as error:
-            form.current_password.errors = [gettext(error.message, **error.params)]
+        except Refused as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             session.clear()
             flash(gettext("Passordet er endret. Logg inn med det nye passordet."), "success")
             return redirect(url_for("auth.login"))

@@ -1,7 +1,6 @@
 """The in-app alerts (/varsler) and the unread count in the menu.
 
-An alert never shows a case the user may not see now: the list is filtered with the same
-SQL rule as the case lists, and each link is checked again.
+An alert never shows a case the user may not see now (trygg.cases.alerts).
 """
 
 from __future__ import annotations
@@ -10,22 +9,19 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
-from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from database import db
 from forms.cases import ConfirmCaseForm
-from trygg.accounts.permissions import any_user, can_see_cases, can_view_case
+from trygg.accounts.permissions import any_user, can_see_cases
 from trygg.accounts.principal import Principal
-from trygg.acknowledgements.signing import NOTICE_CODE as PLAN_NOTICE
-from trygg.cases.access import case_access, visible_to
+from trygg.calendar.formats import timestamp_text
+from trygg.cases import alerts
 from trygg.cases.events import NOTICE_TEXTS
-from trygg.models import Case, Notification
 from views.cases.loading import now
-from views.cases.page_content import time_text
 from views.cases.pages import list_title
-from web.gate import current_user, requires
+from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("alerts", __name__)
 
@@ -36,57 +32,28 @@ def case_navigation() -> dict[str, Any]:
     if user is None:
         return {"nav_cases": "", "unread_notices": 0}
     try:
-        unread = db.session.execute(
-            select(func.count()).select_from(
-                _my_alerts(user).where(Notification.read_at.is_(None)).subquery()
-            )
-        ).scalar_one()
+        unread = alerts.unread_count(db.session, user)
     except SQLAlchemyError:
         # An error page after a failed transaction must still render; the count can wait.
         unread = 0
     return {"nav_cases": list_title(user) if can_see_cases(user) else "", "unread_notices": unread}
 
 
-def _my_alerts(user: Principal) -> Select[tuple[Notification]]:
-    """The user's alerts about cases they may see now, and alerts about no case.
-
-    An alert outlives access: a handler or leader may later be suspected (§ 12-5). Such an
-    alert is left out, not shown as "no access", which would tell the suspect about it.
-    """
-    return (
-        select(Notification)
-        .outerjoin(Case, Case.id == Notification.case_id)
-        .where(
-            Notification.user_id == user.id,
-            or_(Notification.case_id.is_(None), visible_to(user)),
-        )
-    )
+def _row(alert: alerts.Alert) -> dict[str, Any]:
+    return {
+        "text": gettext(NOTICE_TEXTS.get(alert.code, alert.code)),
+        "at": timestamp_text(alert.created_at),
+        "unread": alert.unread,
+        "reference": alert.case_reference,
+        "url": url_for("cases.show", case_id=alert.case_id) if alert.case_id else "",
+        "plan_url": url_for("acknowledgements.plan") if alert.school_plan else "",
+    }
 
 
 @bp.route("/varsler")
 @requires(any_user)
 def notifications() -> str:
-    user = current_user()
-    notes = db.session.execute(
-        _my_alerts(user).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)
-    ).scalars()
-    rows = []
-    for note in notes:
-        case = db.session.get(Case, note.case_id) if note.case_id else None
-        # visible_to agrees with can_view_case (tests/test_case_visibility.py); checked
-        # again here because a link must never point at a case the user may not see.
-        visible = case is not None and can_view_case(user, case_access(case))
-        rows.append(
-            {
-                "text": gettext(NOTICE_TEXTS.get(note.code, note.code)),
-                "at": time_text(note.created_at),
-                "unread": note.read_at is None,
-                "reference": case.reference if visible and case else "",
-                "url": url_for("cases.show", case_id=case.id) if visible and case else "",
-                # A reminder to acknowledge the school's plan is about no case.
-                "plan_url": url_for("acknowledgements.plan") if note.code == PLAN_NOTICE else "",
-            }
-        )
+    rows = [_row(alert) for alert in alerts.alerts_for(db.session, current_user())]
     return render_template(
         "cases/notifications.html", notices=rows, form=ConfirmCaseForm(formdata=None)
     )
@@ -97,11 +64,6 @@ def notifications() -> str:
 def mark_read() -> Response:
     form = ConfirmCaseForm()
     if form.validate_on_submit():
-        db.session.execute(
-            update(Notification)
-            .where(Notification.user_id == current_user().id, Notification.read_at.is_(None))
-            .values(read_at=now())
-        )
-        db.session.commit()
+        alerts.mark_all_read(db.session, current_user(), audit_initiator(), now())
         flash(gettext("Alle varsler er merket som lest."), "success")
     return redirect(url_for("alerts.notifications"))

@@ -22,7 +22,7 @@ from trygg.cases.access import case_access
 from trygg.cases.actors import PersonInput
 from trygg.cases.key_export import export_key
 from trygg.cases.registry import pupil_choices, register_person
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case
 from views.cases.loading import acting_user, case_or_404, now
 from views.documents.page_content import KINDS
@@ -40,7 +40,6 @@ def export(case_id: int) -> Response:
     if not can_export_key(current_user(), case_access(case)):
         abort(403)
     file = export_key(db.session, case, audit_initiator(), now(), gettext)
-    db.session.commit()
     return attachment(file.content, "text/csv; charset=utf-8", file.filename)
 
 
@@ -71,7 +70,6 @@ def _person_form(case: Case, name: str | None = None) -> PersonForm:
 def _page(case: Case, form: PersonForm, kind: str) -> str:
     # The form lists the case's pupils by name and label: a look at the key.
     audit.record(db.session, audit_initiator(), "case.key_viewed", "case", str(case.id), now=now())
-    db.session.commit()
     return render_template(
         "cases/key/add_person.html",
         form=form,
@@ -103,12 +101,10 @@ def add_person(case_id: int) -> str | Response:
     )
     try:
         actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
-    except DomainError as error:
-        db.session.rollback()
-        case = case_or_404(case_id, edit=True)
+    except Refused as error:
+        # Discards the request's changes; the rules refuse before they change the case.
         show_error(form, error)
         return _page(case, form, kind)
-    db.session.commit()
     if actor.label:
         message = gettext(
             "%(name)s er lagt til i saken og heter %(label)s i dokumentene.",

@@ -1,8 +1,9 @@
 """The case page as plain values: header, deadlines, duties, documents, plan, chronology,
 people. Templates get strings and lists, never ORM objects.
 
-Two kinds of time (trygg.calendar.clock): system timestamps are UTC and shown in Oslo time; times
-people typed (when the rektor knew, when the owner was told) are Oslo time already.
+Two kinds of time (trygg.calendar.clock): system timestamps are UTC and shown in Oslo time
+(timestamp_text); times people typed (when the rektor knew, when the owner was told) are
+Oslo time already (moment_text). trygg.calendar.formats has the one format for each.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from database import db
@@ -24,17 +24,17 @@ from trygg.accounts.permissions import (
     can_report_to_owner,
 )
 from trygg.accounts.principal import Principal
-from trygg.calendar.clock import oslo_time
 from trygg.calendar.deadlines import Deadline
+from trygg.calendar.formats import date_text, moment_text, stored_text, timestamp_text
 from trygg.cases import overview
 from trygg.cases.access import case_access
 from trygg.cases.actors import display_name
 from trygg.cases.documents import documents_of
-from trygg.cases.events import EVENT_TEXTS
+from trygg.cases.events import EVENT_TEXTS, ChronologyEntry, chronology, user_names
 from trygg.cases.registry import key_of
 from trygg.cases.workflow import final_plan
 from trygg.documents.vocabulary import LEVELS
-from trygg.models import Case, CaseDocument, CaseEvent, User
+from trygg.models import Case, CaseDocument
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
 
@@ -57,27 +57,6 @@ def optional_url(endpoint: str, **values: Any) -> str:
         return ""
 
 
-def date_text(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-def wall_text(oslo: dt.datetime | None) -> str:
-    """A time someone typed, already Oslo time."""
-    return oslo.strftime("%d.%m.%Y kl. %H:%M") if oslo else ""
-
-
-def time_text(utc: dt.datetime | None) -> str:
-    """A system timestamp (UTC), shown as Oslo time."""
-    return wall_text(oslo_time(utc)) if utc else ""
-
-
-def _iso_date(value: Any) -> str:
-    try:
-        return date_text(dt.date.fromisoformat(str(value)[:10])) if value else ""
-    except ValueError:
-        return str(value)
-
-
 def deadline_badges(deadlines: tuple[Deadline, ...] | list[Deadline]) -> list[dict[str, str]]:
     return [
         {
@@ -90,14 +69,6 @@ def deadline_badges(deadlines: tuple[Deadline, ...] | list[Deadline]) -> list[di
     ]
 
 
-def _names(ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
-    return {uid: name for uid, name in rows}
-
-
 def _number_text(doc: CaseDocument) -> str:
     if doc.kind == "aktivitetsplan":
         return gettext("versjon %(n)d", n=doc.number)
@@ -105,7 +76,7 @@ def _number_text(doc: CaseDocument) -> str:
 
 
 def _documents(case: Case, docs: list[CaseDocument], can_edit: bool) -> list[dict[str, Any]]:
-    names = _names({d.finalised_by for d in docs})
+    names = user_names(db.session, (d.finalised_by for d in docs))
     out = []
     for doc in docs:
         final = doc.status == FINAL
@@ -115,7 +86,7 @@ def _documents(case: Case, docs: list[CaseDocument], can_edit: bool) -> list[dic
                 "kind": str(KIND_NAMES.get(doc.kind, doc.kind)),
                 "number": _number_text(doc),
                 "final": final,
-                "finalised": time_text(doc.finalised_at) if final else "",
+                "finalised": timestamp_text(doc.finalised_at) if final else "",
                 "finalised_by": names.get(doc.finalised_by or 0, ""),
                 "changes": list(doc.change_summary or []) if doc.kind == "aktivitetsplan" else [],
                 "edit_url": optional_url("case_documents.edit", case_id=case.id, kind=doc.kind)
@@ -154,7 +125,7 @@ def _plan(case: Case, docs: list[CaseDocument]) -> dict[str, Any] | None:
         return None
     measures = []
     for number, m in enumerate(plan.data.get("measures", []), start=1):
-        when = [_iso_date(m.get("start")), m.get("frequency") or "", _iso_date(m.get("end"))]
+        when = [stored_text(m.get("start")), m.get("frequency") or "", stored_text(m.get("end"))]
         measures.append(
             {
                 "number": number,
@@ -162,7 +133,7 @@ def _plan(case: Case, docs: list[CaseDocument]) -> dict[str, Any] | None:
                 "level": gettext(LEVELS.get(m.get("level", ""), m.get("level", ""))),
                 "by": display_name(case, m["by"]) if m.get("by") else "",
                 "when": ", ".join(part for part in when if part),
-                "evaluate_on": _iso_date(m.get("evaluate_on")),
+                "evaluate_on": stored_text(m.get("evaluate_on")),
             }
         )
     return {
@@ -173,31 +144,25 @@ def _plan(case: Case, docs: list[CaseDocument]) -> dict[str, Any] | None:
     }
 
 
-def _event_text(case: Case, event: CaseEvent) -> str:
-    text = gettext(EVENT_TEXTS.get(event.code, event.code))
-    details = event.details or {}
-    if details.get("kind") in KIND_NAMES:
-        text += f" – {KIND_NAMES[details['kind']]}"
-        if details.get("number"):
-            text += f" {details['number']}"
-    if event.code == "handler_assigned" and details.get("handler"):
-        text += f": {_names({details['handler']}).get(details['handler'], '')}"
-    if event.code == "person_added" and details.get("actor"):
-        text += f": {display_name(case, details['actor'])}"
+def _event_text(entry: ChronologyEntry) -> str:
+    text = gettext(EVENT_TEXTS.get(entry.code, entry.code))
+    if entry.document_kind in KIND_NAMES:
+        text += f" – {KIND_NAMES[entry.document_kind]}"
+        if entry.document_number:
+            text += f" {entry.document_number}"
+    if entry.about:
+        text += f": {entry.about}"
     return text
 
 
 def _chronology(case: Case) -> list[dict[str, str]]:
-    events = db.session.execute(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
-    ).scalars()
     return [
         {
-            "at": time_text(e.at),
-            "who": e.user.name if e.user else gettext("Systemet"),
-            "text": _event_text(case, e),
+            "at": timestamp_text(entry.at),
+            "who": entry.who or gettext("Systemet"),
+            "text": _event_text(entry),
         }
-        for e in events
+        for entry in chronology(db.session, case)
     ]
 
 
@@ -214,13 +179,13 @@ def _header(case: Case) -> dict[str, Any]:
         "section_12_5": case.staff_suspected,
         "leadership_suspected": case.leadership_suspected,
         "serious": case.serious,
-        "opened": time_text(case.opened_at),
-        "received": time_text(case.received_at),
-        "rektor_informed": wall_text(case.rektor_informed_at),
+        "opened": timestamp_text(case.opened_at),
+        "received": timestamp_text(case.received_at),
+        "rektor_informed": moment_text(case.rektor_informed_at),
         "raised_by_home": date_text(case.raised_with_rektor_by_home),
-        "owner_reported": wall_text(case.owner_reported_at),
+        "owner_reported": moment_text(case.owner_reported_at),
         "owner_reported_to": case.owner_reported_to,
-        "closed": time_text(case.closed_at),
+        "closed": timestamp_text(case.closed_at),
         "follow_up_on": date_text(case.follow_up_on),
     }
 

@@ -37,15 +37,16 @@ from trygg.accounts.permissions import (
 )
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
+from trygg.calendar.formats import date_text
 from trygg.cases import actors, leadership, overview
 from trygg.cases.access import case_access
 from trygg.cases.actors import PersonInput
 from trygg.cases.registry import register_person
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case
 from trygg.models.cases import CLOSED, OPEN
 from views.cases.loading import acting_user, case_or_404, now, today
-from views.cases.page_content import case_page, date_text, deadline_badges
+from views.cases.page_content import case_page, deadline_badges
 from views.cases.page_forms import case_forms
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
@@ -107,7 +108,6 @@ def index() -> str:
         {"cases": [row.id for row in page.rows]},
         now=now(),
     )
-    db.session.commit()
     params: dict[str, Any] = {
         "status": status,
         "forsinket": "1" if filters.overdue_only else None,
@@ -157,7 +157,6 @@ def _render_case(case: Case, failed: BaseForm | None = None, **bound: BaseForm) 
     audit.record(db.session, actor, "case.viewed", "case", str(case.id), now=now())
     # The key (names next to labels) is on the page, in a <details> section.
     audit.record(db.session, actor, "case.key_viewed", "case", str(case.id), now=now())
-    db.session.commit()
     return render_template("cases/show.html", **values, forms=forms, failed=failed)
 
 
@@ -175,18 +174,16 @@ def _managed_case(case_id: int, *, owner_report: bool = False) -> Case:
     return case
 
 
-def _refused(case_id: int, name: str, form: BaseForm, error: DomainError | None = None) -> str:
-    """The case page again, with the refused form's typed values and its errors."""
-    # The domain may have changed objects before it refused: none of that is kept.
-    db.session.rollback()
-    case = case_or_404(case_id)
+def _refused(case: Case, name: str, form: BaseForm, error: Refused | None = None) -> str:
+    """The case page again, with the refused form's typed values and its errors. A
+    refusal discards the request's changes (web.form_errors.show_error); the rules
+    refuse before they change the case, so the page shows it as stored."""
     if error is not None:
         show_error(form, error)
     return _render_case(case, failed=form, **{name: form})
 
 
 def _done(case: Case, message: str, anchor: str | None = None, alerts: bool = False) -> Response:
-    db.session.commit()
     if alerts:
         # Assigning a handler and reporting to the owner alert people; e-mail follows.
         deliver_new_notifications()
@@ -200,7 +197,7 @@ def receive(case_id: int) -> str | Response:
     case = _managed_case(case_id)
     form = ReceiptForm(prefix=RECEIVE)
     if not form.validate_on_submit():
-        return _refused(case_id, "receive", form)
+        return _refused(case, "receive", form)
     assert form.rektor_informed_at.data is not None  # InputRequired
     try:
         leadership.receive(
@@ -215,8 +212,8 @@ def receive(case_id: int) -> str | Response:
             audit_initiator(),
             now(),
         )
-    except DomainError as error:
-        return _refused(case_id, "receive", form, error)
+    except Refused as error:
+        return _refused(case, "receive", form, error)
     return _done(case, gettext("Det er registrert når rektor fikk vite om saken."))
 
 
@@ -226,13 +223,13 @@ def assign(case_id: int) -> str | Response:
     case = _managed_case(case_id)
     form = AssignForm(prefix=ASSIGN)
     if not form.validate_on_submit():
-        return _refused(case_id, "assign", form)
+        return _refused(case, "assign", form)
     try:
         handler = leadership.assign_handler(
             db.session, case, form.handler.data or "", acting_user(), audit_initiator(), now()
         )
-    except DomainError as error:
-        return _refused(case_id, "assign", form, error)
+    except Refused as error:
+        return _refused(case, "assign", form, error)
     return _done(
         case, gettext("%(name)s er satt som saksbehandler.", name=handler.name), alerts=True
     )
@@ -244,7 +241,7 @@ def owner_report(case_id: int) -> str | Response:
     case = _managed_case(case_id, owner_report=True)
     form = OwnerReportForm(prefix=OWNER)
     if not form.validate_on_submit():
-        return _refused(case_id, "owner", form)
+        return _refused(case, "owner", form)
     assert form.reported_at.data is not None  # InputRequired
     try:
         leadership.record_owner_report(
@@ -256,8 +253,8 @@ def owner_report(case_id: int) -> str | Response:
             audit_initiator(),
             now(),
         )
-    except DomainError as error:
-        return _refused(case_id, "owner", form, error)
+    except Refused as error:
+        return _refused(case, "owner", form, error)
     return _done(case, gettext("Det er registrert at saken er meldt til skoleeier."), alerts=True)
 
 
@@ -267,14 +264,14 @@ def close(case_id: int) -> str | Response:
     case = _managed_case(case_id)
     form = CloseForm(prefix=CLOSE)
     if not form.validate_on_submit():
-        return _refused(case_id, "close", form)
+        return _refused(case, "close", form)
     assert form.follow_up_on.data is not None  # InputRequired
     try:
         leadership.close_case(
             db.session, case, form.follow_up_on.data, acting_user(), audit_initiator(), now()
         )
-    except DomainError as error:
-        return _refused(case_id, "close", form, error)
+    except Refused as error:
+        return _refused(case, "close", form, error)
     return _done(case, gettext("Saken er avsluttet."))
 
 
@@ -284,11 +281,10 @@ def reopen(case_id: int) -> str | Response:
     case = _managed_case(case_id)
     form = ConfirmCaseForm(prefix=REOPEN)
     if not form.validate_on_submit():
-        return _refused(case_id, "reopen", form)
-    try:
-        leadership.reopen_case(db.session, case, acting_user(), audit_initiator(), now())
-    except DomainError as error:
-        return _refused(case_id, "reopen", form, error)
+        return _refused(case, "reopen", form)
+    # A button with nothing typed: a refusal (already open, another open case) is
+    # flashed on the case page by web.errors.
+    leadership.reopen_case(db.session, case, acting_user(), audit_initiator(), now())
     return _done(case, gettext("Saken er åpnet igjen."))
 
 
@@ -298,7 +294,7 @@ def add_person(case_id: int) -> str | Response:
     case = case_or_404(case_id, edit=True)
     form = PersonForm(prefix=PERSON)
     if not form.validate_on_submit():
-        return _refused(case_id, "person", form)
+        return _refused(case, "person", form)
     kind = form.kind.data or ""
     person = PersonInput(
         name=form.name.data or "",
@@ -309,8 +305,8 @@ def add_person(case_id: int) -> str | Response:
     )
     try:
         actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
-    except DomainError as error:
-        return _refused(case_id, "person", form, error)
+    except Refused as error:
+        return _refused(case, "person", form, error)
     if actor.label:
         message = gettext(
             "%(name)s er lagt til i saken og heter %(label)s i dokumentene.",

@@ -7,13 +7,13 @@ actor keys and picker values become names, dates Norwegian, enums their words.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
 
+from trygg.calendar.formats import stored_text
 from trygg.cases.actors import display_name
 from trygg.cases.documents import NOT_NAMES
 from trygg.documents.inputs import ActivityPlanPart, EvaluationPart, InvestigationPart, ReportPart
@@ -99,7 +99,8 @@ class Presenter:
             return self.person(value)
         if key in WORDS:
             return gettext(WORDS[key].get(value, value))
-        return _date_text(value) or value
+        # A date or a moment as the forms store it; any other text as it is.
+        return stored_text(value)
 
     def rows(self, section: Mapping[str, Any], kind: str = "") -> list[Row]:
         order = ORDER.get(kind, [])
@@ -126,19 +127,3 @@ class Presenter:
                 label = (old.get(path) or new[path]).label
                 out.append(Difference(label, before, after))
         return out
-
-
-def _date_text(value: str) -> str | None:
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
-        if len(value) == 16 and value[10] == "T":
-            moment = dt.datetime.fromisoformat(value)
-            return gettext(
-                "%(date)s kl. %(time)s",
-                date=moment.strftime("%d.%m.%Y"),
-                time=moment.strftime("%H.%M"),
-            )
-    except ValueError:
-        return None
-    return None

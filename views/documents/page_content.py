@@ -18,7 +18,6 @@ from forms.auth import ConfirmForm
 from forms.base import BaseForm
 from forms.documents import evaluation, investigation, plan
 from forms.documents.fields import (
-    add_error,
     blank_row,
     error_list,
     field_name_of_problem,
@@ -29,8 +28,9 @@ from forms.documents.fields import (
     set_choices,
 )
 from trygg.calendar.clock import oslo_time
+from trygg.calendar.formats import date_text, stored_text
 from trygg.cases.actors import roster
-from trygg.cases.documents import EditConflict, current, documents_of, jsonable
+from trygg.cases.documents import EditConflict, current, documents_of, jsonable, previous_plan
 from trygg.cases.names_check import case_people, check_texts, not_names
 from trygg.cases.workflow import final_plan, plan_changes, start_document, start_evaluation
 from trygg.models import Case, CaseDocument, User
@@ -38,6 +38,7 @@ from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
 from views.documents import name_questions
 from views.documents.display import Presenter
+from web.form_errors import add_error
 
 
 @dataclass(frozen=True)
@@ -104,17 +105,11 @@ def problem_items(form: Any, problems: list[str], aliases: dict[str, str]) -> li
 
 
 def race_conflict(doc: CaseDocument, section: dict[str, Any]) -> EditConflict:
-    """The conflict when two saves of one revision met in the database at once."""
-    db.session.refresh(doc)
+    """The conflict when two saves of one revision met in the database at once. Called
+    after the failed write is undone (web.lifecycle.discard_changes), which expires the
+    document: it is read again as the other save left it."""
     by = doc.updater.name if doc.updater else gettext("En annen bruker")
     return EditConflict(jsonable(section), doc.data, by)
-
-
-def _date(value: Any) -> str:
-    try:
-        return dt.date.fromisoformat(str(value)).strftime("%d.%m.%Y") if value else ""
-    except ValueError:
-        return str(value)
 
 
 class EditPage:
@@ -178,10 +173,9 @@ class EditPage:
     def _context(self) -> dict[str, Any]:
         doc, case = self.doc, self.case
         changes = list(doc.change_summary or [])
-        if doc.kind == "aktivitetsplan" and doc.status == DRAFT and doc.parent_id:
-            parent = db.session.get(CaseDocument, doc.parent_id)
-            if parent is not None and parent.kind == "aktivitetsplan":
-                changes = plan_changes(parent.data, doc.data)
+        parent = previous_plan(db.session, doc) if doc.status == DRAFT else None
+        if parent is not None:
+            changes = plan_changes(parent.data, doc.data)
         return {
             "case": {
                 "id": case.id,
@@ -197,12 +191,12 @@ class EditPage:
                 "number": doc.number,
                 "final": doc.status == FINAL,
                 "finalised_on": (
-                    oslo_time(doc.finalised_at).strftime("%d.%m.%Y") if doc.finalised_at else ""
+                    date_text(oslo_time(doc.finalised_at).date()) if doc.finalised_at else ""
                 ),
                 "changes": [gettext(c) for c in changes],
                 "data": doc.data,
             },
-            "planned_date": _date(doc.data.get("planned_date")),
+            "planned_date": stored_text(doc.data.get("planned_date")),
             "urls": self._urls(),
             "earlier": self._earlier(),
         }

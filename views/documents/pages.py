@@ -11,30 +11,22 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from database import db
 from forms.auth import ConfirmForm
-from forms.documents.fields import add_error, change_rows
+from forms.documents.fields import change_rows
 from trygg import audit
 from trygg.accounts.permissions import can_handle_cases, can_see_cases
-from trygg.archive import ArchiveDamaged
-from trygg.cases.documents import (
-    DocumentProblems,
-    EditConflict,
-    archived_file,
-    save_draft,
-)
+from trygg.cases.documents import DocumentProblems, EditConflict, save_draft
 from trygg.cases.downloads import FORMATS, pdf_file, word_file
 from trygg.cases.names_check import case_people, with_not_names
 from trygg.cases.workflow import finalise_step, start_document, start_evaluation
-from trygg.errors import DomainError
+from trygg.errors import Refused
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
-from trygg.pdf import PdfError
-from views.cases.loading import acting_user, archive, case_or_404, now
+from views.cases.loading import acting_user, archive, case_or_404, document_or_404, now
 from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_words
 from views.documents.page_content import (
     KINDS,
@@ -43,8 +35,11 @@ from views.documents.page_content import (
     problem_items,
     race_conflict,
 )
-from web.files import attachment, converters, download_failure
+from web.errors import offer_links
+from web.files import attachment, converters
+from web.form_errors import add_error, show_error
 from web.gate import audit_initiator, current_user, requires
+from web.lifecycle import EarlyCommit, commit_now, discard_changes
 
 bp = Blueprint("case_documents", __name__, url_prefix="/saker")
 # The domain's own words (trygg.cases.documents.save_draft), so one translation serves both.
@@ -63,44 +58,46 @@ def _audit(case: Case, action: str, doc: CaseDocument, **details: Any) -> None:
     )
 
 
-def _back_to_case(case: Case, error: DomainError) -> Response:
-    flash(gettext(error.message, **error.params), "error")
-    return redirect(url_for("cases.show", case_id=case.id))
+def _form_url(case: Case, kind: str) -> str | None:
+    """The page of a kind of document, for the links of an error page; the meldeskjema
+    has none (it is filed through the report form)."""
+    return url_for(".edit", case_id=case.id, kind=kind) if kind in KINDS else None
 
 
 @bp.route("/<int:case_id>/dokument/<kind>", methods=["GET", "POST"])
 @requires(can_handle_cases)
-def edit(case_id: int, kind: str) -> str | Response | tuple[str, int]:
+def edit(case_id: int, kind: str) -> str | Response:
     if kind not in KINDS:
         abort(404)
     case = case_or_404(case_id, edit=True)
-    if request.method == "GET":
-        try:
-            doc = current_document(case, kind, acting_user(), now())
-        except DomainError as error:
-            db.session.rollback()
-            return _back_to_case(case, error)
-        _audit(case, "document.viewed", doc)
-        db.session.commit()
-        return EditPage(case, doc).render()
-    return _post(case, kind)
+    if request.method == "POST":
+        return _post(case, kind)
+    try:
+        doc = current_document(case, kind, acting_user(), now())
+    except Refused as error:
+        # The page is a link on the case page (a new evaluation before any plan is
+        # final, say): back there, with the reason.
+        discard_changes()
+        flash(gettext(error.message, **error.params), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    _audit(case, "document.viewed", doc)
+    return EditPage(case, doc).render()
 
 
 def _posted_document(case: Case, kind: str, value: str | None) -> CaseDocument:
-    doc = db.session.get(CaseDocument, int(value)) if (value or "").isdigit() else None
-    if doc is None or doc.case_id != case.id or doc.kind != kind:
+    if not (value or "").isdigit():
         abort(404)
-    return doc
+    return document_or_404(case, int(value or 0), kind=kind)
 
 
-def _post(case: Case, kind: str) -> str | Response | tuple[str, int]:
+def _post(case: Case, kind: str) -> str | Response:
     spec = KINDS[kind]
     form = spec.form_class()
     doc = _posted_document(case, kind, form.document_id.data)
     page = EditPage(case, doc, form)
     if doc.status == FINAL:
         # Someone finalised it while this form was open: keep the text, say why.
-        form.form_errors.append(gettext(FINAL_IS_READ_ONLY))
+        add_error(form, None, gettext(FINAL_IS_READ_ONLY))
         return page.render()
     # "Which Ola?" answers rewrite the text as typed, before anything else reads it.
     apply_answers(page.text_fields(), case_people(case), request.form)
@@ -113,19 +110,18 @@ def _post(case: Case, kind: str) -> str | Response | tuple[str, int]:
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else 0
     try:
         save_draft(db.session, case, doc, section, revision, acting_user(), now())
-        _audit(case, "document.saved", doc)
-        db.session.commit()
     except EditConflict as conflict:
-        db.session.rollback()
+        discard_changes()
         return page.conflict(conflict)
     except StaleDataError:
-        # Saved by someone else in the same instant: the database's version check caught it.
-        db.session.rollback()
+        # Saved by someone else in the same instant: the database's version check caught
+        # it, and the failed write is undone before the page reads the other save.
+        discard_changes()
         return page.conflict(race_conflict(doc, section))
-    except DomainError as error:
-        db.session.rollback()
-        add_error(form, error.field, gettext(error.message, **error.params))
+    except Refused as error:
+        show_error(form, error)
         return page.render()
+    _audit(case, "document.saved", doc)
     if request.form.get(ADD_PERSON):
         # Saved first, so nothing typed is lost on the way to the person form.
         flash(gettext("Utkastet er lagret."), "success")
@@ -146,21 +142,23 @@ def _post(case: Case, kind: str) -> str | Response | tuple[str, int]:
 def _finalise(case: Case, doc: CaseDocument, page: EditPage) -> str | Response:
     # The draft is saved (and committed) first, on purpose: if finalising is refused,
     # what the user typed is kept in the draft as well as on the page.
+    commit_now(EarlyCommit.DRAFT_BEFORE_FINALISE)
+    offer_links(edit_url=_form_url(case, doc.kind))
     try:
         next_plan = finalise_step(
             db.session, archive(), case, doc, acting_user(), audit_initiator(), now()
         )
     except DocumentProblems as problems:
-        db.session.rollback()
+        # What is missing, and any name that reached the Word file (NameLeak), beside
+        # the fields it is about; nothing of the refused finalise stays.
+        discard_changes()
         page.refresh_revision()
         page.problems = problem_items(page.form, problems.problems, page.spec.problem_fields)
         return page.render()
-    except DomainError as error:
-        db.session.rollback()
+    except Refused as error:
+        show_error(page.form, error)
         page.refresh_revision()
-        add_error(page.form, error.field, gettext(error.message, **error.params))
         return page.render()
-    db.session.commit()
     if next_plan is not None:
         flash(
             gettext(
@@ -185,16 +183,13 @@ def new_version(case_id: int, kind: str) -> Response:
     case = case_or_404(case_id, edit=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        if kind == "evaluering":
-            doc = start_evaluation(db.session, case, acting_user(), now())
-        else:
-            doc = start_document(db.session, case, kind, acting_user(), now())
-    except DomainError as error:
-        db.session.rollback()
-        return _back_to_case(case, error)
+    # A refusal (the case is closed, the plan is not final yet) goes back to the case
+    # page with the reason (web.errors).
+    if kind == "evaluering":
+        doc = start_evaluation(db.session, case, acting_user(), now())
+    else:
+        doc = start_document(db.session, case, kind, acting_user(), now())
     _audit(case, "document.started", doc)
-    db.session.commit()
     return redirect(url_for(".edit", case_id=case.id, kind=kind))
 
 
@@ -203,39 +198,22 @@ def new_version(case_id: int, kind: str) -> Response:
 
 @bp.route("/<int:case_id>/dokumenter/<int:document_id>/<fmt>")
 @requires(can_see_cases)
-def download(case_id: int, document_id: int, fmt: str) -> Response | tuple[str, int]:
+def download(case_id: int, document_id: int, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     case = case_or_404(case_id)
-    doc = db.session.get(CaseDocument, document_id)
-    if doc is None or doc.case_id != case.id:
-        abort(404)
-    word_url = url_for(".download", case_id=case.id, document_id=doc.id, fmt="docx")
-    try:
-        if fmt == "docx":
-            file = word_file(db.session, archive(), case, doc)
-        else:
-            file = pdf_file(
-                db.session, archive(), case, doc, converters(), current_user().id, now()
-            )
-    except (PdfError, DocumentProblems, ArchiveDamaged) as error:
-        return download_failure(
-            error,
-            word_url=word_url,
-            edit_url=url_for(".edit", case_id=case.id, kind=doc.kind),
-            back_url=url_for("cases.show", case_id=case.id),
-        )
-    content = file.content
+    doc = document_or_404(case, document_id)
+    # When the file cannot be delivered (a draft not ready, no PDF service, a damaged
+    # archive, a name in the PDF), web.errors shows why, with these ways on.
+    offer_links(
+        word_url=url_for(".download", case_id=case.id, document_id=doc.id, fmt="docx"),
+        edit_url=_form_url(case, doc.kind),
+    )
+    if fmt == "docx":
+        file = word_file(db.session, archive(), case, doc)
+    else:
+        # Archived the first time; two people asking at once both get the one archived
+        # first (trygg.cases.downloads.pdf_file).
+        file = pdf_file(db.session, archive(), case, doc, converters(), current_user().id, now())
     _audit(case, "document.downloaded", doc, format=fmt)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone archived this PDF in the same instant: serve the one in the archive.
-        db.session.rollback()
-        stored = archived_file(db.session, doc, fmt)
-        if stored is None:
-            raise
-        content = archive().get(stored.sha256, fmt)
-        _audit(case, "document.downloaded", doc, format=fmt)
-        db.session.commit()
-    return attachment(content, file.mimetype, file.filename)
+    return attachment(file.content, file.mimetype, file.filename)

@@ -1,39 +1,34 @@
 """PDFs made from the case's final documents: the whole case as one PDF with a bookmark
 per document, and a password-protected copy of one document to send home. Both are
-audited; the password itself is never stored or logged."""
+audited; the password itself is never stored or logged.
+
+When a PDF cannot be made, web.errors answers with the reason's own page: a damaged
+archive (500), a labelled person's name in the PDF, named (422), no PDF service (503),
+and, for the whole case, nothing final yet (422, with the way back to the case)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
-from flask_babel import gettext
+from flask import Blueprint, render_template, url_for
 from werkzeug.wrappers import Response
 
 from database import db
 from forms.documents.home_copy import HomeCopyForm
 from trygg import audit
 from trygg.accounts.permissions import can_handle_cases, can_see_cases
-from trygg.archive import ArchiveDamaged
-from trygg.cases.documents import DocumentProblems
 from trygg.cases.downloads import document_title
 from trygg.cases.sending import case_bundle, check_password, home_copy
-from trygg.errors import DomainError
-from trygg.models import Case, CaseDocument
-from trygg.models.documents import FINAL
-from trygg.pdf import PdfError
-from views.cases.loading import archive, case_or_404, now
-from web.files import attachment, converters, download_failure
+from trygg.errors import Refused
+from trygg.models import Case
+from views.cases.loading import archive, case_or_404, document_or_404, now
+from views.documents.page_content import KINDS
+from web.errors import offer_links
+from web.files import attachment, converters
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("case_pdf", __name__, url_prefix="/saker")
-
-
-def _failure(case: Case, error: PdfError | DocumentProblems | ArchiveDamaged) -> tuple[str, int]:
-    # The PDFs here are made from final documents, so the way back is the case page.
-    case_url = url_for("cases.show", case_id=case.id)
-    return download_failure(error, word_url=case_url, edit_url=case_url, back_url=case_url)
 
 
 def _audit(case: Case, action: str, **details: Any) -> None:
@@ -42,48 +37,34 @@ def _audit(case: Case, action: str, **details: Any) -> None:
 
 @bp.route("/<int:case_id>/samlet.pdf")
 @requires(can_see_cases)
-def bundle(case_id: int) -> Response | tuple[str, int]:
+def bundle(case_id: int) -> Response:
     case = case_or_404(case_id)
-    try:
-        file = case_bundle(db.session, archive(), case, converters(), current_user().id, now())
-    except DomainError as error:
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            status=404,
-            title=gettext("Ingen dokumenter"),
-            text=gettext(error.message, **error.params),
-        ), 404
-    except (PdfError, DocumentProblems, ArchiveDamaged) as error:
-        return _failure(case, error)
+    # No single Word file or form to offer: the error pages link back to the case.
+    file = case_bundle(db.session, archive(), case, converters(), current_user().id, now())
     _audit(case, "case.bundle_downloaded")
-    db.session.commit()
     return attachment(file.content, file.mimetype, file.filename)
 
 
 @bp.route("/<int:case_id>/dokumenter/<int:document_id>/send-hjem", methods=["GET", "POST"])
 @requires(can_handle_cases)
-def send_home(case_id: int, document_id: int) -> Response | str | tuple[str, int]:
+def send_home(case_id: int, document_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
-    doc = db.session.get(CaseDocument, document_id)
-    if doc is None or doc.case_id != case.id or doc.status != FINAL:
-        abort(404)
+    doc = document_or_404(case, document_id, final=True)
     form = HomeCopyForm()
     if form.validate_on_submit():
+        # A name in the PDF is mended in a new version, made from the document's page.
+        if doc.kind in KINDS:
+            offer_links(edit_url=url_for("case_documents.edit", case_id=case.id, kind=doc.kind))
         password, repeat = form.password.data or "", form.repeat.data or ""
         try:
             check_password(password, repeat)
             file = home_copy(
                 db.session, archive(), case, doc, converters(), password, current_user().id, now()
             )
-        except DomainError as error:
-            db.session.rollback()
+        except Refused as error:
             show_error(form, error)
-        except (PdfError, DocumentProblems, ArchiveDamaged) as error:
-            return _failure(case, error)
         else:
             _audit(case, "document.home_copy", document=doc.id)
-            db.session.commit()
             return attachment(file.content, file.mimetype, file.filename)
     return render_template(
         "documents/home_copy.html",

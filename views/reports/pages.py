@@ -6,12 +6,10 @@ theirs alone, and anyone else gets 404.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext
-from sqlalchemy import select
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from database import db
@@ -23,20 +21,19 @@ from forms.reports import (
     OtherPupilForm,
     ReportForm,
 )
-from trygg import audit
 from trygg.accounts.permissions import can_file_report
-from trygg.archive import ArchiveDamaged
+from trygg.calendar.formats import stored_text, timestamp_text
 from trygg.cases.actors import PersonInput, roster
-from trygg.cases.documents import DocumentProblems, archived_file
+from trygg.cases.documents import DocumentProblems
 from trygg.cases.downloads import MIMETYPES
 from trygg.cases.names_check import NameCheck, NamesToCheck
+from trygg.cases.receipts import ReportReceipt, open_receipt, receipt_word
 from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
-from trygg.errors import DomainError
-from trygg.models import Case, CaseDocument, CaseEvent
-from views.cases.loading import acting_user, archive, now
+from trygg.errors import Refused
+from views.cases.loading import acting_user, archive, now, own_report_or_404
 from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
 from web.files import attachment
-from web.form_errors import show_error
+from web.form_errors import add_error, show_error
 from web.gate import audit_initiator, current_user, requires
 from web.notifications import deliver_new_notifications
 
@@ -91,24 +88,28 @@ def _new_report(form: ReportForm) -> NewReport:
     )
 
 
-def _show_row_error(form: ReportForm, error: DomainError) -> bool:
+def _show_row_error(form: ReportForm, error: Refused) -> bool:
     """Put an error about another pupil on that pupil's row; False if no row fits."""
     named = " ".join(str(error.params.get("name", "")).split()).casefold()
     for row in form.others:
         typed = " ".join((row.form.name.data or "").split()).casefold()
         if typed and (typed == named or not named):
-            row.form.name.errors = [*row.form.name.errors, gettext(error.message, **error.params)]
+            add_error(row.form, "name", gettext(error.message, **error.params))
             return True
     return False
 
 
-def _show_domain_error(form: ReportForm, error: DomainError) -> None:
-    if isinstance(error, DocumentProblems):
-        form.form_errors.extend(error.problems)
-    elif error.field in ROW_FIELDS and _show_row_error(form, error):
-        pass
-    else:
+def _show_refusal(form: ReportForm, error: Refused) -> None:
+    if not (error.field in ROW_FIELDS and _show_row_error(form, error)):
         show_error(form, error)
+
+
+def _show_problems(form: ReportForm, error: DocumentProblems) -> None:
+    """What stops the meldeskjema from being archived (a name that reached the Word file
+    among them, NameLeak), above the form: the reporter keeps everything typed, which
+    the document pages' own error page could not offer."""
+    for problem in error.problems:
+        add_error(form, None, problem)
 
 
 def _change_rows(form: ReportForm) -> bool:
@@ -177,15 +178,16 @@ def new() -> str | Response:
             )
         except NamesToCheck as names:
             # Asked before anything was stored; the form shows the questions at the text.
-            db.session.rollback()
             show_error(form, names)
             return _render_form(form, names.check)
-        except DomainError as error:
-            # file_report may have flushed a new case before it refused: undo all of it.
-            db.session.rollback()
-            _show_domain_error(form, error)
+        except Refused as error:
+            # file_report may have flushed a new case before it refused: showing the
+            # refusal discards all of it.
+            _show_refusal(form, error)
+        except DocumentProblems as error:
+            _show_problems(form, error)
         else:
-            db.session.commit()
+            # The leadership (or the school owner) is alerted; e-mail follows the commit.
             deliver_new_notifications()
             return redirect(url_for("reports.receipt", document_id=doc.id))
     if request.method == "POST":
@@ -218,124 +220,60 @@ def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str =
     )
 
 
-def _own_report_or_404(document_id: int) -> tuple[CaseDocument, Case]:
-    doc = db.session.get(CaseDocument, document_id)
-    # Someone else's report is as good as absent: its existence is not confirmed.
-    if doc is None or doc.kind != "meldeskjema" or doc.created_by != current_user().id:
-        abort(404)
-    case = db.session.get(Case, doc.case_id)
-    assert case is not None  # a document always belongs to a case
-    return doc, case
-
-
-def _mentioned_pupils(case: Case, doc: CaseDocument) -> list[dict[str, str]]:
-    """The other pupils this report named, as the reporter typed them; none from other
-    reports on the same case."""
-    events = db.session.execute(
-        select(CaseEvent).where(
-            CaseEvent.case_id == case.id,
-            CaseEvent.code == "report_filed",
-            CaseEvent.user_id == doc.created_by,
-        )
-    ).scalars()
-    keys: list[str] = []
-    for event in events:
-        if (event.details or {}).get("number") == doc.number:
-            keys = list(event.details.get("others") or [])
-    by_key = {a.key: a for a in case.actors}
-    return [
-        {
-            "name": by_key[key].name,
-            "role": str(PUPIL_ROLES.get(by_key[key].role, "")),
-            "aliases": ", ".join(by_key[key].aliases or ()),
-        }
-        for key in keys
-        if key in by_key
-    ]
-
-
-def _local(value: str | None) -> str | None:
-    """A time the reporter typed: already Oslo time, shown as typed."""
-    if not value:
-        return None
-    return str(
-        format_datetime(dt.datetime.fromisoformat(value), "d. MMMM y 'kl.' HH.mm", rebase=False)
-    )
-
-
-def _receipt_view(doc: CaseDocument, case: Case) -> dict[str, Any]:
-    data = doc.data
+def _receipt_view(receipt: ReportReceipt) -> dict[str, Any]:
+    data = receipt.data
     leadership = bool(data.get("leadership_suspected"))
     staff = bool(data.get("staff_suspected"))
     informed = data.get("guardians_informed") or {}
     return {
-        "id": doc.id,
-        "reference": case.reference,
-        # Filed at the server's UTC clock; shown in Oslo time.
-        "filed_at": format_datetime(doc.created_at, "d. MMMM y 'kl.' HH.mm"),
-        "school": case.school.name,
-        "municipality": case.school.municipality.name,
+        "id": receipt.document_id,
+        "reference": receipt.case_reference,
+        "filed_at": timestamp_text(receipt.filed_at),
+        "school": receipt.school,
+        "municipality": receipt.municipality,
         # Routing as this reporter's own answers decided it: another report on the same
         # case must not reveal itself here.
         "recipient": "owner" if leadership else "rektor",
         "section_12_5": staff,
-        "pupil_name": case.pupil_name,
-        "pupil_class": case.pupil_class,
-        "happened_at": _local(data.get("happened_at")),
+        "pupil_name": receipt.pupil_name,
+        "pupil_class": receipt.pupil_class,
+        # Times the reporter typed, stored as typed (Oslo time).
+        "happened_at": stored_text(data.get("happened_at")),
         "arena": str(ARENAS.get(data.get("arena", ""), "")),
         "arena_detail": data.get("arena_detail"),
         "pupil_said_so": bool(data.get("pupil_said_so")),
         "account": data.get("account", ""),
         "intervention": data.get("intervention"),
         "kinds": [str(VIOLATION_KINDS.get(k, k)) for k in data.get("kinds", [])],
-        "others": _mentioned_pupils(case, doc),
+        "others": [
+            {
+                "name": other.name,
+                "role": str(PUPIL_ROLES.get(other.role, "")),
+                "aliases": ", ".join(other.aliases),
+            }
+            for other in receipt.others
+        ],
         "staff_suspected": staff,
         "leadership_suspected": leadership,
-        "guardians_informed_at": _local(informed.get("at")),
+        "guardians_informed_at": stored_text(informed.get("at")),
     }
 
 
 @bp.route("/<int:document_id>")
 @requires(can_file_report)
 def receipt(document_id: int) -> str:
-    doc, case = _own_report_or_404(document_id)
-    view = _receipt_view(doc, case)
-    audit.record(
-        db.session,
-        audit_initiator(),
-        "report.viewed",
-        "case",
-        str(case.id),
-        {"document": doc.id},
-        now=now(),
-    )
-    db.session.commit()
+    doc = own_report_or_404(document_id)
+    view = _receipt_view(open_receipt(db.session, doc, audit_initiator(), now()))
     return render_template("reports/receipt.html", report=view)
 
 
 @bp.route("/<int:document_id>/word")
 @requires(can_file_report)
 def receipt_docx(document_id: int) -> Response:
-    doc, case = _own_report_or_404(document_id)
-    stored = archived_file(db.session, doc, "docx")
-    if stored is None:
-        abort(404)
-    try:
-        content = archive().get(stored.sha256, "docx")
-    except ArchiveDamaged as error:
-        flash(gettext(error.message), "error")
-        return redirect(url_for("reports.receipt", document_id=doc.id))
-    audit.record(
-        db.session,
-        audit_initiator(),
-        "document.downloaded",
-        "case",
-        str(case.id),
-        {"document": doc.id, "format": "docx"},
-        now=now(),
-    )
-    db.session.commit()
-    return attachment(content, MIMETYPES["docx"], stored.filename)
+    doc = own_report_or_404(document_id)
+    # A file missing or altered in the archive (ArchiveDamaged) is web.errors' page.
+    file = receipt_word(db.session, archive(), doc, audit_initiator(), now())
+    return attachment(file.content, MIMETYPES["docx"], file.filename)
 
 
 @bp.route("")
@@ -345,7 +283,7 @@ def mine() -> str:
     reports = [
         {
             "id": doc.id,
-            "filed_at": format_datetime(doc.created_at, "d. MMM y 'kl.' HH.mm"),
+            "filed_at": timestamp_text(doc.created_at),
             "pupil": f"{case.pupil_name}, {case.pupil_class}",
             "reference": case.reference,
         }

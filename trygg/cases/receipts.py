@@ -1,0 +1,122 @@
+"""The reporter's receipt: their own meldeskjema, read back, and its Word file.
+
+A reporter sees their report, never the case: the receipt lists only what this report
+said (the pupils it named, not those of other reports on the same case). The caller loads
+the document with its owner check (trygg.cases.access.load_own_report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trygg import audit
+from trygg.archive import Archive
+from trygg.cases.documents import archived_file
+from trygg.errors import NotFound
+from trygg.models import Case, CaseDocument, CaseEvent
+
+NO_WORD_FILE = "Meldeskjemaet finnes ikke som Word-fil."
+
+
+@dataclass(frozen=True)
+class MentionedPupil:
+    name: str
+    role: str  # a key of trygg.cases.actors.PUPIL_ROLES, or ""
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportReceipt:
+    document_id: int
+    case_reference: str
+    filed_at: dt.datetime  # UTC
+    school: str
+    municipality: str
+    pupil_name: str
+    pupil_class: str
+    # The meldeskjema's section as filed (trygg.cases.reports._section).
+    data: dict[str, Any]
+    others: tuple[MentionedPupil, ...]
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    content: bytes
+    filename: str
+
+
+def _case(session: Session, doc: CaseDocument) -> Case:
+    case = session.get(Case, doc.case_id)
+    assert case is not None  # a document always belongs to a case
+    return case
+
+
+def mentioned_pupils(session: Session, case: Case, doc: CaseDocument) -> list[MentionedPupil]:
+    """The other pupils this report named, as the reporter typed them; none from other
+    reports on the same case (the report_filed event keeps which)."""
+    events = session.execute(
+        select(CaseEvent).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.code == "report_filed",
+            CaseEvent.user_id == doc.created_by,
+        )
+    ).scalars()
+    keys: list[str] = []
+    for event in events:
+        if (event.details or {}).get("number") == doc.number:
+            keys = list(event.details.get("others") or [])
+    by_key = {a.key: a for a in case.actors}
+    return [
+        MentionedPupil(
+            name=by_key[key].name,
+            role=by_key[key].role or "",
+            aliases=tuple(by_key[key].aliases or ()),
+        )
+        for key in keys
+        if key in by_key
+    ]
+
+
+def open_receipt(
+    session: Session, doc: CaseDocument, by: audit.Initiator, now: dt.datetime
+) -> ReportReceipt:
+    """The receipt as its reporter reads it again; each reading is audited."""
+    case = _case(session, doc)
+    audit.record(session, by, "report.viewed", "case", str(case.id), {"document": doc.id}, now=now)
+    return ReportReceipt(
+        document_id=doc.id,
+        case_reference=case.reference,
+        filed_at=doc.created_at,
+        school=case.school.name,
+        municipality=case.school.municipality.name,
+        pupil_name=case.pupil_name,
+        pupil_class=case.pupil_class,
+        data=dict(doc.data),
+        others=tuple(mentioned_pupils(session, case, doc)),
+    )
+
+
+def receipt_word(
+    session: Session, archive: Archive, doc: CaseDocument, by: audit.Initiator, now: dt.datetime
+) -> ReceiptFile:
+    """The archived Word file of the report, audited as a download. ArchiveDamaged when
+    the file is missing or altered in the archive."""
+    stored = archived_file(session, doc, "docx")
+    if stored is None:
+        raise NotFound(NO_WORD_FILE)
+    content = archive.get(stored.sha256, "docx")
+    audit.record(
+        session,
+        by,
+        "document.downloaded",
+        "case",
+        str(doc.case_id),
+        {"document": doc.id, "format": "docx"},
+        now=now,
+    )
+    return ReceiptFile(content=content, filename=stored.filename)
