@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token, log_in
@@ -81,3 +81,19 @@ def test_passwords_are_never_kept(
     )
     kept = session.query(FormDraft).one()
     assert "hemmelig" not in str(kept.fields)
+
+
+def test_a_draft_lives_one_day_and_is_cleared_when_the_next_one_is_kept(
+    client: FlaskClient, session: Session, demo: dict[str, str]
+) -> None:
+    post_after_timeout(client, session, demo["admin"])
+    session.execute(update(FormDraft).values(saved_at=utcnow() - timedelta(days=1, minutes=1)))
+    session.commit()
+    log_in(client, demo["admin"])
+    page = client.get("/admin/brukere/ny").get_data(as_text=True)
+    assert LONG_NAME not in page  # too old to be handed back
+
+    post_after_timeout(client, session, demo["admin"])
+    session.expire_all()
+    ages = list(session.execute(select(FormDraft.saved_at)).scalars())
+    assert len(ages) == 1 and ages[0] > utcnow() - timedelta(minutes=5)

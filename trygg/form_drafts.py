@@ -33,16 +33,22 @@ def keep(
         # Passwords are never written to the database in clear text, not even here.
         if k not in SKIPPED_FIELDS and "password" not in k.lower() and "passord" not in k.lower()
     }
+    # Expired drafts are removed here, where a write happens anyway, not on every page view:
+    # a DELETE on each GET would hold SQLite's write lock for the whole request.
+    session.execute(delete(FormDraft).where(FormDraft.saved_at < now - KEEP_FOR))
     session.add(FormDraft(user_id=login.user_id, path=path[:500], fields=kept, saved_at=now))
     return True
 
 
 def take(session: Session, user_id: int, path: str, now: datetime) -> dict[str, list[str]] | None:
     """The newest kept draft of this user for this page, removed as it is handed back."""
-    session.execute(delete(FormDraft).where(FormDraft.saved_at < now - KEEP_FOR))
     draft = session.execute(
         select(FormDraft)
-        .where(FormDraft.user_id == user_id, FormDraft.path == path)
+        .where(
+            FormDraft.user_id == user_id,
+            FormDraft.path == path,
+            FormDraft.saved_at >= now - KEEP_FOR,
+        )
         .order_by(FormDraft.id.desc())
     ).scalar()
     if draft is None:

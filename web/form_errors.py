@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash
 from flask_babel import gettext
 
 from forms.documents.fields import find_field
@@ -28,3 +29,11 @@ def add_error(form: Any, field_name: str | None, message: str) -> None:
         form.form_errors.append(message)
         return
     target.errors = [*target.errors, message]
+
+
+def flash_refusal(error: DomainError) -> None:
+    """A refusal on a page whose form is a single button (deactivate, delete, use this
+    version): the view redirects back to where the button was, so the reason goes with it
+    as a flash message. Nothing the request did is kept, as on a form."""
+    discard_changes()
+    flash(gettext(error.message, **error.params), "error")

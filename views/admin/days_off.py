@@ -18,9 +18,8 @@ from trygg.calendar import days_off
 from trygg.calendar.formats import weekday_date_text
 from trygg.errors import Refused
 from trygg.models import utcnow
-from views.admin.refusals import flash_refusal
 from views.cases.loading import today
-from web.form_errors import show_error
+from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/fridager")

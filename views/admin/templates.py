@@ -40,8 +40,7 @@ from trygg.documents.template_store import MAX_TEMPLATE_BYTES, KindOverview, Tem
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.errors import Refused
 from trygg.models import utcnow
-from views.admin.refusals import flash_refusal
-from web.form_errors import show_error
+from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires, settings
 
 bp = Blueprint("admin_templates", __name__, url_prefix="/admin/maler")

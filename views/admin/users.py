@@ -23,8 +23,7 @@ from trygg.accounts.roles import role_name
 from trygg.errors import Refused
 from trygg.models import utcnow
 from views.admin import audit_log
-from views.admin.refusals import flash_refusal
-from web.form_errors import show_error
+from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

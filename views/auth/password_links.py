@@ -21,8 +21,7 @@ from trygg.cases.reminders import mailer_for
 from trygg.errors import Refused
 from trygg.mail import MailError, notice
 from trygg.models import User, utcnow
-from views.admin.refusals import flash_refusal
-from web.form_errors import show_error
+from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, client_ip, current_user, requires, settings
 
 bp = Blueprint("password_links", __name__)
