@@ -5,10 +5,30 @@ is built on are the domain's own (trygg.models)."""
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Any
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from trygg.models import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+# SQLite is the embedded default, so it must bear a school's daily load: write-ahead
+# logging lets pages read while another request writes, and a writer waits for the lock
+# (up to the busy timeout) instead of failing at once with "database is locked". The
+# timeout is long because a waiting report must be filed, not lost; transactions are short.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_for_many_users(connection: Any, _record: Any) -> None:
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
