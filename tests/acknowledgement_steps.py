@@ -10,15 +10,15 @@ from pathlib import Path
 import docx
 from flask.testing import FlaskClient
 from pypdf import PdfWriter
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, stream_encode_multipart
 
-from tests.case_steps import archive_for, user
 from tests.conftest import csrf_token
+from tests.factories.cases import archive_for
+from tests.factories.users import school, user
 from trygg import acknowledgements, audit
-from trygg.models import School, SchoolPlan
+from trygg.models import SchoolPlan
 
 PLAN_PAGE = "/skolens-plan"
 PUBLISH = "/skolens-plan/publiser"
@@ -45,10 +45,6 @@ def plan_docx(text: str = "Skolens plan for trygt og godt skolemiljø") -> bytes
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def school(session: Session, name: str = "Nordpolen skole") -> School:
-    return session.execute(select(School).where(School.name == name)).scalar_one()
 
 
 def publish_direct(

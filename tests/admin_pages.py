@@ -10,18 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token, log_in
-from trygg.models import AuditEvent, School, User
+from trygg.models import AuditEvent, User
 
-NORDPOLEN = "Nordpolen skole"
-VESTRE_AKER = "Vestre Aker skole"
 NEW_PASSWORD = "et langt og trygt passord"
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def school_id(session: Session, name: str) -> int:
-    return session.execute(select(School.id).where(School.name == name)).scalar_one()
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -18,8 +18,13 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from database import db
+from tests.factories.users import VESTRE_AKER, demo_email
+from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.config import LoginPolicy, PasswordHashing, Settings
 from trygg.demo.seed import seed_demo
+
+# The warm PDF converter (`converter`), shared by every test module that converts.
+pytest_plugins = ("tests.factories.pdf",)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -61,8 +66,11 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: object) -> Set
 
 
 @pytest.fixture
-def settings_overrides() -> dict[str, object]:
-    """Tests override this fixture to change settings."""
+def settings_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
+    """Tests override this fixture to change settings. A test that asks for `converter`
+    (tests/factories/pdf.py) gets an app that converts to PDF through it."""
+    if "converter" in request.fixturenames:
+        return {"converters": (request.getfixturevalue("converter").env_value,)}
     return {}
 
 
@@ -99,14 +107,14 @@ def demo(app: Flask, session: Session) -> dict[str, str]:
     seed_demo(session, app.extensions["trygg.passwords"], DEMO_PASSWORD)
     session.commit()
     return {
-        "ansatt": "ansatt.nordpolen@demo.trygg.no",
-        "kontaktlaerer": "kontaktlaerer.nordpolen@demo.trygg.no",
-        "ledelse": "rektor.nordpolen@demo.trygg.no",
-        "admin_school": "admin.nordpolen@demo.trygg.no",
-        "admin": "admin@demo.trygg.no",
-        "skoleeier": "skoleeier@demo.trygg.no",
-        "ansatt_other_school": "ansatt.vestreaker@demo.trygg.no",
-        "admin_other_school": "admin.vestreaker@demo.trygg.no",
+        "ansatt": demo_email(ANSATT),
+        "kontaktlaerer": demo_email(KONTAKTLAERER),
+        "ledelse": demo_email(LEDELSE),
+        "admin_school": demo_email(ADMIN),
+        "admin": demo_email(ADMIN, None),
+        "skoleeier": demo_email(SKOLEEIER, None),
+        "ansatt_other_school": demo_email(ANSATT, VESTRE_AKER),
+        "admin_other_school": demo_email(ADMIN, VESTRE_AKER),
     }
 
 

@@ -1,25 +1,21 @@
-"""Shared steps for the case-document page tests: a case at the right stage, and a tiny
-browser that reads a form's fields off the page and submits them with a button, the way
-a browser without JavaScript does."""
+"""Shared steps for the case-document page tests: a tiny browser that reads a form's
+fields off the page and submits them with a button, the way a browser without JavaScript
+does, and what the case's documents, events and audit trail hold afterwards. Cases at the
+right stage come from tests/factories/cases.py."""
 
 from __future__ import annotations
 
 import html
+import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
-from trygg.cases.documents import save_draft
-from trygg.cases.workflow import finalise_step, start_document
-from trygg.models import AuditEvent, Case, CaseDocument, CaseEvent
-
-HANDLER = "kontaktlaerer.nordpolen@demo.trygg.no"
-RECTOR = "rektor.nordpolen@demo.trygg.no"
+from tests.conftest import csrf_token
+from trygg.models import ArchivedFile, AuditEvent, Case, CaseDocument, CaseEvent
 
 
 class _FormReader(HTMLParser):
@@ -104,17 +100,6 @@ def text_of(response: TestResponse) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def open_case(session: Session, tmp_path: Path, **report: object) -> Case:
-    """A received case with Per Olsen (kontaktlærer) as handler."""
-    case, _ = file(session, tmp_path, "ansatt.nordpolen@demo.trygg.no", sara_report(**report))
-    receive_and_assign(session, case, RECTOR, HANDLER)
-    return case
-
-
-def staff_value(session: Session, email: str) -> str:
-    return f"u{user(session, email).id}"
-
-
 def documents(session: Session, case_id: int, kind: str) -> list[CaseDocument]:
     session.expire_all()
     query = select(CaseDocument).where(CaseDocument.case_id == case_id, CaseDocument.kind == kind)
@@ -135,62 +120,32 @@ def audit_actions(session: Session, case_id: int) -> list[str]:
     return list(session.execute(query.order_by(AuditEvent.id)).scalars())
 
 
+def audit_details(session: Session, case: Case, action: str) -> list[dict[str, object]]:
+    session.expire_all()
+    rows = session.execute(
+        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == str(case.id))
+    ).scalars()
+    return [json.loads(r.details) if r.details else {} for r in rows]
+
+
+def archived(session: Session, doc: CaseDocument, fmt: str) -> list[ArchivedFile]:
+    session.expire_all()
+    query = select(ArchivedFile).where(
+        ArchivedFile.document_id == doc.id, ArchivedFile.format == fmt
+    )
+    return list(session.execute(query).scalars())
+
+
 def edit_url(case_id: int, kind: str) -> str:
     return f"/saker/{case_id}/dokument/{kind}"
 
 
-INVESTIGATION = {
-    "watch": "Ekstra voksen ute i storefri.",
-    "conversations": [
-        {
-            "date": "2026-09-15",
-            "with": "pupil",
-            "by": "Per Olsen",
-            "account": "Sara forteller at Jonas holder henne utenfor.",
-        },
-        {
-            "date": "2026-09-16",
-            "with": "p1",
-            "by": "Per Olsen",
-            "account": "Jonte mener det var tull.",
-            "kontradiksjon": True,
-        },
-    ],
-    "analysis": "Sara holdes utenfor i storefri over tid.",
-    "best_interest": "Saras trygghet veier tyngst.",
-    "pupil_voice": "Sara vil ha en voksen ute.",
-    "conclusion": {"pupil_safe": False, "plan_needed": True},
-}
-MEASURE = {
-    "description": "Voksen ute i storefri",
-    "level": "gruppe",
-    "start": "2026-09-22",
-    "frequency": "hver skoledag",
-    "by": "Per Olsen",
-    "evaluate_on": "2026-12-01",
-}
-PLAN = {
-    "problem": "Jonas og Emma holder Sara utenfor i storefri.",
-    "measures": [MEASURE, {**MEASURE, "description": "Klassemøte om klassemiljøet"}],
-    "pupil_voice": "Sara vil at en voksen er ute.",
-    "best_interest": "Trygghet for Sara.",
-}
+def download_url(case: Case, doc: CaseDocument, fmt: str) -> str:
+    return f"/saker/{case.id}/dokumenter/{doc.id}/{fmt}"
 
 
-def finish_step(
-    session: Session, tmp_path: Path, case: Case, kind: str, content: dict[str, object]
-) -> CaseDocument:
-    """Write and finalise a document through the domain, as an earlier page would have."""
-    handler = user(session, HANDLER)
-    doc = start_document(session, case, kind, handler, NOW)
-    save_draft(session, case, doc, {**doc.data, **content}, doc.revision, handler, NOW)
-    finalise_step(session, archive_for(tmp_path), case, doc, handler, BY, NOW)
-    session.commit()
-    return doc
-
-
-def case_with_plan(session: Session, tmp_path: Path) -> Case:
-    case = open_case(session, tmp_path)
-    finish_step(session, tmp_path, case, "undersokelse", INVESTIGATION)
-    finish_step(session, tmp_path, case, "aktivitetsplan", PLAN)
-    return case
+def send_home(client: FlaskClient, url: str, password: str, repeat: str) -> TestResponse:
+    return client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "password": password, "repeat": repeat},
+    )

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.acknowledgement_steps import NOW, plan_docx, publish_direct, sign_direct
-from tests.case_steps import user
 from tests.conftest import log_in
+from tests.factories.users import user
 from tests.smtp_server import smtp_server
 from trygg.cases import reminders
 from trygg.config import SmtpSettings

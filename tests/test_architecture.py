@@ -105,3 +105,61 @@ def test_views_never_commit_or_roll_back() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def imported_test_modules(path: Path) -> set[str]:
+    """The test modules (test_*.py) that `path` imports, in any spelling: `import
+    tests.test_x`, `from tests.test_x import y`, `from tests import test_x`, relative."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def is_test_module(module: str) -> bool:
+        return any(part.startswith("test_") for part in module.split("."))
+
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if is_test_module(alias.name))
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            if is_test_module(base):
+                found.add(base)
+            else:  # from tests import test_x
+                dot = "" if base.endswith(".") else "."
+                joined = (f"{base}{dot}{alias.name}" for alias in node.names)
+                found.update(module for module in joined if is_test_module(module))
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    # What tests share is built in tests/factories/ (users, cases at a stage, the PDF
+    # converter) or lives in the helper modules (*_pages.py, *_steps.py): a test module
+    # imported by another runs its module-level code, and its fixtures, a second time.
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for name in sorted(imported_test_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_the_check_itself_catches_every_spelling_of_a_test_module_import(
+    tmp_path: Path,
+) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from tests.test_pdf_convert import free_port_pairs\n"
+        "import tests.e2e.test_login_browser\n"
+        "from tests import test_mail\n"
+        "from .test_views_downloads import url\n"
+        "from . import test_html_ids\n"
+        "from tests.factories.cases import case_at\n"
+        "from tests.conftest import log_in\n",
+        encoding="utf-8",
+    )
+    assert imported_test_modules(sample) == {
+        "tests.test_pdf_convert",
+        "tests.e2e.test_login_browser",
+        "tests.test_mail",
+        ".test_views_downloads",
+        ".test_html_ids",
+    }

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import zipfile
 
 import pytest
 from pypdf import PdfReader
 
 from bench.render import Case, load_case, measure_pdf, measure_render
+from tests.factories.pdf import needs_libreoffice
 from trygg.documents.guard import document_text
 from trygg.pdf import PdfAId, pdfa_id
-from trygg.pdf.locate import DEFAULT_UNO_PYTHON
 
 MEASURE = "Voksen ute i storefri"
-HAVE_LIBREOFFICE = shutil.which("soffice") is not None and (
-    os.environ.get("TRYGG_UNO_PYTHON") or DEFAULT_UNO_PYTHON.exists()
-)
-needs_libreoffice = pytest.mark.skipif(
-    not HAVE_LIBREOFFICE, reason="LibreOffice or .venv-uno is missing (see make test)"
-)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from pathlib import Path
 import docx
 from sqlalchemy.orm import Session
 
-from tests.case_steps import NOW, file, user
+from tests.factories.cases import NOW, file
+from tests.factories.users import user
 from trygg.cases.documents import leak_problems, save_draft
 from trygg.cases.workflow import start_document
 from trygg.documents import RenderedDocument

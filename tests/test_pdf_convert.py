@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +16,7 @@ import docx
 import pytest
 from docx.shared import Mm
 
+from tests.factories.pdf import free_port_pairs, needs_libreoffice, skip_without_libreoffice
 from trygg.pdf import (
     ConversionFailed,
     ConverterService,
@@ -32,14 +31,6 @@ from trygg.pdf.errors import (
     NO_UNO_PYTHON,
     SERVICE_UNREACHABLE,
     TIMED_OUT,
-)
-from trygg.pdf.locate import DEFAULT_UNO_PYTHON
-
-HAVE_LIBREOFFICE = shutil.which("soffice") is not None and (
-    os.environ.get("TRYGG_UNO_PYTHON") or DEFAULT_UNO_PYTHON.exists()
-)
-needs_libreoffice = pytest.mark.skipif(
-    not HAVE_LIBREOFFICE, reason="LibreOffice or .venv-uno is missing (see make test)"
 )
 
 
@@ -82,24 +73,6 @@ def pdffonts(pdf: bytes) -> list[tuple[str, bool]]:
     return [(row.split()[0], row.split()[-5] == "yes") for row in rows if row.strip()]
 
 
-def free_port_pairs(count: int) -> list[int]:
-    """Ports p with p + 1 also free (p + 1 becomes the uno port)."""
-    ports: list[int] = []
-    while len(ports) < count:
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = first.getsockname()[1]
-            if port + 1 > 65535 or port in ports or port + 1 in ports or port - 1 in ports:
-                continue
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-        ports.append(port)
-    return ports
-
-
 def wait_for_restarts(service: ConverterService, count: int) -> None:
     deadline = time.monotonic() + 15
     while service.restarts < count and time.monotonic() < deadline:
@@ -109,8 +82,7 @@ def wait_for_restarts(service: ConverterService, count: int) -> None:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
-    if not HAVE_LIBREOFFICE:
-        pytest.skip("LibreOffice or .venv-uno is missing")
+    skip_without_libreoffice()
     workdir = tmp_path_factory.mktemp("lo")
     with ConverterService(free_port_pairs(2), workdir=workdir, conversion_timeout=20) as svc:
         yield svc

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from tests.case_steps import NOW, file, user
+from tests.factories.cases import NOW, file
+from tests.factories.users import user
 from trygg.cases.workflow import start_document
 
 REFUSED = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_permissions import (
+from tests.factories.principals import (
     ADMIN,
     DEPUTY,
     HANDLER,

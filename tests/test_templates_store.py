@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import socket
 import zipfile
 
-import docx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.admin_pages import NORDPOLEN, VESTRE_AKER, audit_events, school_id
+from tests.admin_pages import audit_events
+from tests.factories.templates import KIND, edited_default, heading_of
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, oslo, school_id
+from tests.smtp_server import free_port
 from trygg import audit
 from trygg.documents import PreflightReport, check_template
-from trygg.documents.render import template_path
 from trygg.documents.template_store import (
     MAX_TEMPLATE_BYTES,
     Checker,
@@ -30,43 +30,16 @@ from trygg.documents.template_store import (
     upload_template,
 )
 from trygg.errors import DomainError
-from trygg.models import DocumentTemplate, Municipality
+from trygg.models import DocumentTemplate
+from trygg.pdf import ConverterService
 
 NOW = dt.datetime(2026, 9, 14, 12, 0)
 BY = audit.Initiator(user_id=None, email="admin@demo.trygg.no")
-KIND = "aktivitetsplan"
 
 
 def plain_check(content: bytes, kind: str) -> PreflightReport:
     """The pre-flight without LibreOffice: these tests are about storing, not converting."""
     return check_template(content, kind)
-
-
-def edited_default(
-    change: str = "Aktivitetsplan – Oslo kommune",
-    *,
-    problem: str | None = None,
-    extra: str | None = None,
-) -> bytes:
-    """The default aktivitetsplan template with its heading (and optionally more) changed."""
-    document = docx.Document(str(template_path(KIND)))
-    document.paragraphs[0].text = change
-    if problem is not None:
-        target = next(p for p in document.paragraphs if p.text == "{{ problem }}")
-        target.text = problem
-    if extra is not None:
-        document.add_paragraph(extra)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def heading_of(content: bytes) -> str:
-    return str(docx.Document(io.BytesIO(content)).paragraphs[0].text)
-
-
-def oslo(session: Session) -> int:
-    return session.execute(select(Municipality.id)).scalar_one()
 
 
 def upload(
@@ -243,12 +216,6 @@ def test_without_a_pdf_service_the_report_says_libreoffice_was_not_tried(
     assert "ikke satt opp" in template.report
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_an_unreachable_pdf_service_is_a_warning_not_a_crash() -> None:
     report = libreoffice_checker((f"127.0.0.1:{free_port()}",))(edited_default(), KIND)
     assert not report.refused
@@ -256,17 +223,8 @@ def test_an_unreachable_pdf_service_is_a_warning_not_a_crash() -> None:
 
 
 @pytest.mark.libreoffice
-def test_the_hook_opens_the_test_render_in_the_pdf_service(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
-    from trygg.pdf import ConverterService
-
-    if not HAVE_LIBREOFFICE:
-        pytest.skip("LibreOffice or .venv-uno is missing")
-    workdir = tmp_path_factory.mktemp("lo")
-    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
-        checker = libreoffice_checker(tuple(str(a) for a in svc.addresses))
-        report = checker(edited_default(), KIND)
+def test_the_hook_opens_the_test_render_in_the_pdf_service(converter: ConverterService) -> None:
+    checker = libreoffice_checker(tuple(str(a) for a in converter.addresses))
+    report = checker(edited_default(), KIND)
     assert not report.refused, report.as_text()
     assert "LibreOffice" not in report.as_text()

@@ -2,7 +2,7 @@
 a case from the lists, download a document and read every word of it.
 
 Cases that a journey does not walk itself are brought to the right stage through the
-domain (tests/document_pages.py), the way an earlier page would have.
+domain (tests/factories/cases.py), the way an earlier page would have.
 """
 
 from __future__ import annotations
