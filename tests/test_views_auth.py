@@ -189,7 +189,7 @@ def test_failed_logins_through_the_page_are_kept_and_lock_the_address(
         )
         assert response.status_code == 200
     assert "Innloggingen er sperret i 15 minutter." in response.get_data(as_text=True)
-    throttle = session.get(LoginThrottle, demo["ansatt"])
+    throttle = session.get(LoginThrottle, "konto:" + demo["ansatt"])
     assert throttle is not None and throttle.failures == 2
     actions = session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
     assert actions[-3:] == ["login.failed", "login.failed", "login.refused_locked"]

@@ -37,7 +37,12 @@ class PasswordHashing:
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Failed logins first slow down, then lock the account key for a while."""
+    """Failed password checks (login and "Bytt passord"), counted per account and per
+    client address alike: the first `free_failures` cost nothing, each later one makes the
+    next check wait twice as long (2 s, 4 s, ...), and failure `lock_after_failures` locks
+    the key for `lock_minutes`. Failures are forgotten `failure_window_minutes` after the
+    last one. A locked account still lets an address without recent failures try once, so
+    an attacker cannot lock the real user out (trygg.accounts.authentication)."""
 
     free_failures: int = 3
     lock_after_failures: int = 8

@@ -1,31 +1,53 @@
-"""Logging in and out, server-side sessions, and the failed-login throttle.
+"""Logging in and out, server-side sessions, and the failed-password throttle.
 
 Every refusal reads the same whether or not the typed address has an account, and the
-throttle is keyed on the typed address, so neither messages nor lockouts reveal accounts.
+account's count is kept for any typed address, so neither messages nor lockouts reveal
+accounts.
+
+The throttle counts failures twice, under LoginPolicy's numbers: per account and per client
+address. An address that fails waits longer and longer and is then locked, whatever account
+it tries. An account that fails from many addresses waits and is then locked too, but the
+first try from an address with no recent failures is still checked, so the right password
+passes: the lock holds off the addresses that guess without shutting the real user out.
+"Bytt passord" checks the current password under the same counts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session
 
 from trygg import audit
-from trygg.accounts.passwords import Passwords
+from trygg.accounts.passwords import Passwords, check_new_password
 from trygg.accounts.principal import Principal
 from trygg.config import LoginPolicy
+from trygg.errors import Refused
 from trygg.models import LoginSession, LoginThrottle, User
+from trygg.models.security import (
+    checked_failure,
+    claim_check,
+    count_failure,
+    forget,
+    give_back,
+    throttle_state,
+)
 
 WRONG_CREDENTIALS = "Feil e-postadresse eller passord."
+WRONG_CURRENT = "Nåværende passord er feil."
 SLOW_DOWN = "For mange mislykkede forsøk. Vent %(seconds)d sekunder og prøv igjen."
 LOCKED = "For mange mislykkede forsøk. Innloggingen er sperret i %(minutes)d minutter."
 
-# Touching last_seen_at on every request would write on every page view.
+# Touching last_seen_at on every request would write on every page view. A page view this
+# soon after the stored time is not written, so the idle timeout counts from the stored time
+# plus this much: an active session is never cut early (an idle one ends at most this late).
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
 
@@ -35,6 +57,25 @@ def normalise_email(email: str) -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def account_key(email: str) -> str:
+    """The throttle's key for a typed address, whether or not it has an account."""
+    return f"konto:{normalise_email(email)}"[:254]
+
+
+def address_key(ip: str) -> str:
+    """The throttle's key for a client address. IPv6 counts per /64: one machine usually
+    holds the whole network and could otherwise start afresh at every address."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return f"ip:{ip}"[:254]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip:{ipaddress.IPv6Network((address, 64), strict=False)}"
+    return f"ip:{address}"
 
 
 @dataclass(frozen=True)
@@ -49,22 +90,95 @@ class LoginOutcome:
         return self.token is not None
 
 
-def _retry_delay(failures: int, policy: LoginPolicy) -> timedelta:
-    extra = failures - policy.free_failures
-    return timedelta(seconds=2**extra) if extra > 0 else timedelta(0)
+# --- the throttle ---------------------------------------------------------------------------
+#
+# The counts are written on a connection of their own and committed at once
+# (trygg.models.security has the statements): they hold whatever the request then does, and
+# no row or database lock is kept while the password hash is computed. Call with no
+# unflushed or uncommitted writes in `session` (SQLite would wait for the session's lock).
 
 
-def _throttle(session: Session, key: str, policy: LoginPolicy, now: datetime) -> LoginThrottle:
-    throttle = session.get(LoginThrottle, key)
-    if throttle is None:
-        throttle = LoginThrottle(key=key, failures=0)
-        session.add(throttle)
-    window = timedelta(minutes=policy.failure_window_minutes)
-    locked = throttle.locked_until is not None and now < throttle.locked_until
-    if not locked and throttle.last_failure_at and now - throttle.last_failure_at > window:
-        throttle.failures = 0
-        throttle.locked_until = None
-    return throttle
+@dataclass(frozen=True)
+class _Checked:
+    passed: bool
+    refusal: str | None = None
+    params: dict[str, int] | None = None
+
+
+def _refusal(
+    failures: int, until: datetime | None, policy: LoginPolicy, now: datetime
+) -> tuple[str, dict[str, int]]:
+    remaining = (until - now).total_seconds() if until is not None else 0.0
+    if failures >= policy.lock_after_failures:
+        return LOCKED, {"minutes": max(1, math.ceil(remaining / 60))}
+    return SLOW_DOWN, {"seconds": max(1, math.ceil(remaining))}
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind(mapper=LoginThrottle)
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+def _check_password(
+    session: Session,
+    passwords: Passwords,
+    policy: LoginPolicy,
+    email: str,
+    stored_hash: str | None,
+    password: str,
+    actor: audit.Initiator,
+    action: str,
+    now: datetime,
+) -> _Checked:
+    """Verify a password under the throttle; audits `<action>.failed` and the refusals."""
+    engine = _engine(session)
+    by_address, by_account = address_key(actor.ip), account_key(email)
+    # Always the address's row before the account's, so two requests never lock the two
+    # rows in opposite orders (PostgreSQL would end one of them as a deadlock).
+    with engine.begin() as connection:
+        address = claim_check(connection, by_address, policy, now)
+        account = claim_check(connection, by_account, policy, now) if address else None
+        # An address with no other failure in the window may try a waiting or locked
+        # account: that is the real user, or one guess more from a new address.
+        exempt = address is not None and account is None and address.failures == 1
+        refused_by = by_address if address is None else None
+        if address is not None and account is None and not exempt:
+            give_back(connection, by_address, address)
+            refused_by = by_account
+        refusal = (
+            _refusal(*throttle_state(connection, refused_by), policy, now) if refused_by else None
+        )
+    if refusal is not None or address is None:
+        message, params = refusal or (SLOW_DOWN, {"seconds": 1})
+        kind = "refused_locked" if message == LOCKED else "refused_throttled"
+        audit.record(session, actor, f"{action}.{kind}", now=now)
+        return _Checked(passed=False, refusal=message, params=params)
+    right = passwords.verify(stored_hash, password) and stored_hash is not None
+    with engine.begin() as connection:
+        if right:
+            give_back(connection, by_address, address)
+            if account is not None:  # through the exemption the lock stays for the others
+                forget(connection, by_account)
+            return _Checked(passed=True)
+        checked_failure(connection, by_address, now)
+        if account is None:  # the exempt try failed: it counts for the account as well
+            account = count_failure(connection, by_account, policy, now)
+        else:
+            checked_failure(connection, by_account, now)
+    details = {"failures": account.failures, "address_failures": address.failures}
+    audit.record(session, actor, f"{action}.failed", details=details, now=now)
+    locks = [
+        claim.until
+        for claim in (address, account)
+        if claim.failures >= policy.lock_after_failures and claim.until is not None
+    ]
+    if locks:
+        minutes = max(1, math.ceil((max(locks) - now).total_seconds() / 60))
+        return _Checked(passed=False, refusal=LOCKED, params={"minutes": minutes})
+    return _Checked(passed=False)
+
+
+# --- logging in -----------------------------------------------------------------------------
 
 
 def log_in(
@@ -77,33 +191,24 @@ def log_in(
     now: datetime,
 ) -> LoginOutcome:
     key = normalise_email(email)
-    throttle = _throttle(session, key, policy, now)
-    actor = audit.Initiator(user_id=None, email=key, ip=ip)
-    if throttle.locked_until is not None and now < throttle.locked_until:
-        audit.record(session, actor, "login.refused_locked", now=now)
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        return LoginOutcome(refusal=LOCKED, refusal_params={"minutes": minutes})
-    if throttle.last_failure_at is not None:
-        wait_until = throttle.last_failure_at + _retry_delay(throttle.failures, policy)
-        if now < wait_until:
-            audit.record(session, actor, "login.refused_throttled", now=now)
-            seconds = max(1, int((wait_until - now).total_seconds()) + 1)
-            return LoginOutcome(refusal=SLOW_DOWN, refusal_params={"seconds": seconds})
-
     user = session.execute(select(User).where(User.email == key)).scalar_one_or_none()
     usable = user if user is not None and user.active else None
-    if not passwords.verify(usable.password_hash if usable else None, password) or usable is None:
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        audit.record(
-            session, actor, "login.failed", details={"failures": throttle.failures}, now=now
+    actor = audit.Initiator(user_id=None, email=key, ip=ip)
+    checked = _check_password(
+        session,
+        passwords,
+        policy,
+        key,
+        usable.password_hash if usable else None,
+        password,
+        actor,
+        "login",
+        now,
+    )
+    if not checked.passed or usable is None:
+        return LoginOutcome(
+            refusal=checked.refusal or WRONG_CREDENTIALS, refusal_params=checked.params
         )
-        if throttle.failures >= policy.lock_after_failures:
-            throttle.locked_until = now + timedelta(minutes=policy.lock_minutes)
-            return LoginOutcome(refusal=LOCKED, refusal_params={"minutes": policy.lock_minutes})
-        return LoginOutcome(refusal=WRONG_CREDENTIALS)
-
-    session.delete(throttle)
     if usable.password_hash and passwords.needs_rehash(usable.password_hash):
         usable.password_hash = passwords.hash(password)
     token = secrets.token_urlsafe(32)
@@ -121,6 +226,42 @@ def log_in(
         now=now,
     )
     return LoginOutcome(token=token, principal=Principal.of(usable))
+
+
+def change_own_password(
+    session: Session,
+    passwords: Passwords,
+    policy: LoginPolicy,
+    user: User,
+    current: str,
+    new: str,
+    by: audit.Initiator,
+    now: datetime,
+) -> None:
+    """ "Bytt passord": the current password is checked under the login throttle, with the
+    same account key, so a borrowed session cannot guess it faster than the login page."""
+    # users imports this module (a deactivated account's sessions end at once).
+    from trygg.accounts.users import set_password
+
+    check_new_password(new)
+    checked = _check_password(
+        session,
+        passwords,
+        policy,
+        user.email,
+        user.password_hash,
+        current,
+        by,
+        "password_change",
+        now,
+    )
+    if not checked.passed:
+        params = checked.params or {}
+        raise Refused(checked.refusal or WRONG_CURRENT, field="current_password", **params)
+    set_password(session, passwords, user, new, by, now)
+
+
+# --- sessions -------------------------------------------------------------------------------
 
 
 class SessionState(Enum):
@@ -146,7 +287,9 @@ def resume(
     login = session.get(LoginSession, token_hash(token))
     if login is None or login.ended_at is not None or not login.user.active:
         return ResumedSession(SessionState.MISSING)
-    if now - login.last_seen_at > idle_timeout or now - login.created_at > absolute_lifetime:
+    # The last page view may have been up to LAST_SEEN_RESOLUTION after last_seen_at.
+    idle_ends = login.last_seen_at + LAST_SEEN_RESOLUTION + idle_timeout
+    if now >= idle_ends or now - login.created_at > absolute_lifetime:
         login.ended_at = now
         audit.record(
             session,

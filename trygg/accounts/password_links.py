@@ -4,7 +4,9 @@ imported account, and "glemt passord" for someone locked out.
 The token is signed with the app's secret and names the user, the purpose and a
 fingerprint of the current password hash. Nothing is stored: setting a password changes
 the hash, so a link works once; deactivating the account or an admin setting a password
-also makes old links useless. Only the age limit is needed on top.
+also makes old links useless. Only the age limit is needed on top. "Once" holds for
+parallel requests too: the new password is written only where the hash the link was bound
+to is still stored, in one conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from trygg import audit
-from trygg.accounts.passwords import Passwords, check_new_password
-from trygg.accounts.users import set_password
+from trygg.accounts.authentication import end_all_sessions
+from trygg.accounts.passwords import Passwords
 from trygg.errors import Refused
 from trygg.mail import Mailer, MailError, notice
 from trygg.models import AuditEvent, User
@@ -85,19 +88,39 @@ def use_link(
 ) -> User:
     """Set the password the link allows; the link is spent with it."""
     found = user_for_token(session, secret_key, token)
-    check_new_password(password)
-    by = audit.Initiator(user_id=found.user.id, email=found.user.email)
-    set_password(session, passwords, found.user, password, by, now)
+    user = found.user
+    bound_to = user.password_hash
+    new_hash = passwords.hash(password)  # checks the new password first
+    # Spend the link and set the password in one statement: of parallel requests with one
+    # link, only the first still finds the hash the link was bound to (PostgreSQL re-reads
+    # the row after the first commits; SQLite lets one writer in at a time).
+    spent = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.active.is_(True),
+            User.password_hash.is_not_distinct_from(bound_to),
+        )
+        .values(password_hash=new_hash)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise Refused(LINK_INVALID)
+    set_committed_value(user, "password_hash", new_hash)
+    by = audit.Initiator(user_id=user.id, email=user.email)
+    # Other sessions may belong to whoever knew the old password.
+    end_all_sessions(session, user.id, now)
+    audit.record(session, by, "user.password_set", "user", user.id, now=now)
     audit.record(
         session,
         by,
         "user.password_link_used",
         "user",
-        found.user.id,
+        user.id,
         {"purpose": found.purpose},
         now=now,
     )
-    return found.user
+    return user
 
 
 def send_invitations(

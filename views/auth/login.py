@@ -58,8 +58,8 @@ def login() -> str | Response:
             session.clear()
             session["token"] = outcome.token
             return redirect(_safe_next(request.args.get("next")))
-        # The failure (or the refused attempt) counts towards the lock and is audited,
-        # although the page answers with an error that discards the request's changes.
+        # The throttle stores its count itself; the audit event of the failed (or refused)
+        # attempt is kept although the page answers with an error that discards changes.
         commit_now(EarlyCommit.LOGIN_ATTEMPT)
         add_error(form, None, gettext(outcome.refusal or "", **(outcome.refusal_params or {})))
     return render_template("auth/login.html", form=form)
@@ -82,9 +82,10 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_own_password(
+            authentication.change_own_password(
                 db.session,
                 current_app.extensions["trygg.passwords"],
+                settings().login_policy,
                 users.own_account(db.session, current_user()),
                 form.current_password.data or "",
                 form.new_password.data or "",
@@ -92,6 +93,10 @@ def change_password() -> str | Response:
                 utcnow(),
             )
         except Refused as error:
+            if error.field == "current_password":
+                # A wrong current password counts like a failed login (the count itself
+                # is already stored by the throttle); its audit event is kept too.
+                commit_now(EarlyCommit.LOGIN_ATTEMPT)
             show_error(form, error)
         else:
             session.clear()

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
@@ -19,7 +27,7 @@ from trygg.accounts import password_links, scope
 from trygg.accounts.permissions import can_administer
 from trygg.cases.reminders import mailer_for
 from trygg.errors import Refused
-from trygg.mail import MailError, notice
+from trygg.mail import Mailer, MailError, Notice, notice
 from trygg.models import User, utcnow
 from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, client_ip, current_user, requires, settings
@@ -33,9 +41,24 @@ def _link(token: str) -> str:
     return f"{settings().base_url.rstrip('/')}{path}"
 
 
-def _send(recipients: list[tuple[str, str]], kind: str) -> None:
-    """Mail each (address, token) its link. MailError when it cannot be sent."""
-    mailer_for(settings()).send([notice(to, kind, _link(token)) for to, token in recipients])
+def _send_after_answer(mailer: Mailer, message: Notice) -> None:
+    """Send once the answer has gone out (werkzeug's call_on_close, after the request's
+    commit): the page must take as long for an unknown address as for a real one, and an
+    SMTP round trip inside the request would tell them apart."""
+
+    def send() -> None:
+        try:
+            mailer.send([message])
+        except MailError:
+            # The page answered the same as for an unknown address, so it cannot say the
+            # mail failed. Logged without the address or the link: the token is a key to
+            # the account. The request stays counted towards the hourly limit.
+            log.exception("kunne ikke sende e-post med passordlenke")
+
+    @after_this_request
+    def later(response: Response) -> Response:
+        response.call_on_close(send)
+        return response
 
 
 @bp.route("/glemt-passord", methods=["GET", "POST"])
@@ -47,13 +70,9 @@ def forgot() -> str | Response:
         )
         if found is not None:
             user, token = found
-            try:
-                _send([(user.email, token)], "password_reset")
-            except MailError:
-                # The page answers the same as for an unknown address, so it cannot say
-                # the mail failed. Logged without the address or the link: the token is
-                # a key to the account. The request stays counted towards the hourly limit.
-                log.exception("kunne ikke sende e-post med passordlenke")
+            # Built here, in the request: the link needs url_for, the mailer the settings.
+            message = notice(user.email, "password_reset", _link(token))
+            _send_after_answer(mailer_for(settings()), message)
         flash(
             gettext(
                 "Hvis adressen hører til en konto i Trygg, har vi sendt en e-post med en lenke "
@@ -100,7 +119,7 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
     )
 
 
-@bp.route("/admin/brukere/<int:user_id>/invitasjon", methods=["POST"])
+@bp.route("/admin/brukere/<id:user_id>/invitasjon", methods=["POST"])
 @requires(can_administer)
 def invite(user_id: int) -> Response:
     # Outside the admin's reach: NotFound, a 404 (web.errors).
