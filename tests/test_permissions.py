@@ -6,6 +6,23 @@ from dataclasses import replace
 
 import pytest
 
+from tests.factories.principals import (
+    ADMIN,
+    BERGEN,
+    DEPUTY,
+    HANDLER,
+    NORDPOLEN,
+    OSLO,
+    OTHER_OWNER,
+    OTHER_RECTOR,
+    OTHER_TEACHER,
+    OWNER,
+    RECTOR,
+    REPORTER,
+    SCHOOL_ADMIN,
+    VESTRE_AKER,
+    person,
+)
 from trygg.accounts.permissions import (
     CaseAccess,
     assignable_roles,
@@ -22,36 +39,6 @@ from trygg.accounts.permissions import (
     can_view_case,
 )
 from trygg.accounts.principal import Principal
-
-NORDPOLEN, VESTRE_AKER, OSLO, BERGEN = 1, 2, 10, 20
-
-
-def person(
-    user_id: int, role: str, school_id: int | None = NORDPOLEN, municipality_id: int = OSLO
-) -> Principal:
-    return Principal(
-        id=user_id,
-        email=f"u{user_id}@skole.no",
-        name=f"Bruker {user_id}",
-        title="",
-        role=role,
-        municipality_id=municipality_id,
-        school_id=school_id,
-        school_name=None,
-        municipality_name="Oslo kommune",
-    )
-
-
-RECTOR = person(1, "ledelse")
-DEPUTY = person(2, "ledelse")
-HANDLER = person(3, "kontaktlaerer")
-OTHER_TEACHER = person(4, "kontaktlaerer")
-REPORTER = person(5, "ansatt")
-OWNER = person(6, "skoleeier", school_id=None)
-ADMIN = person(7, "admin", school_id=None)
-SCHOOL_ADMIN = person(8, "admin")
-OTHER_RECTOR = person(9, "ledelse", school_id=VESTRE_AKER)
-OTHER_OWNER = person(10, "skoleeier", school_id=None, municipality_id=BERGEN)
 
 CASE = CaseAccess(
     school_id=NORDPOLEN,

@@ -12,24 +12,23 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import (
     NEW_PASSWORD,
-    NORDPOLEN,
-    VESTRE_AKER,
     admin_client,
     audit_events,
     error_summary,
     input_value,
     post_new_user,
-    school_id,
     selected_option,
     user_by_email,
     user_count,
     wrong_login_message,
 )
 from tests.conftest import DEMO_PASSWORD, csrf_token, log_in
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, school_id
+from trygg.accounts.password_links import INVITATION, make_token
 from trygg.models import LoginSession
 
 
-def test_municipality_admin_creates_user_sets_password_and_user_logs_in(
+def test_municipality_admin_creates_user_who_sets_password_from_the_link_and_logs_in(
     app: Flask, client: FlaskClient, session: Session, demo: dict[str, str]
 ) -> None:
     admin_client(client, demo["admin"])
@@ -58,8 +57,14 @@ def test_municipality_admin_creates_user_sets_password_and_user_logs_in(
     assert json.loads(created.details) == {"role": "ansatt", "school_id": nordpolen}
 
     page = client.get(location).get_data(as_text=True)
-    assert "Brukeren er opprettet. Sett et passord for brukeren nedenfor." in page
+    assert (
+        "Brukeren er opprettet. Send en invitasjon på e-post, så velger brukeren passordet selv."
+        in page
+    )
     assert "Mangler passord" in page
+    # An admin never sets someone's password (issue 17): no field, no route; a link does.
+    assert 'name="pw-new_password"' not in page and "Send invitasjon på e-post" in page
+    assert "admin.set_user_password" not in app.view_functions
 
     # Without a password the account cannot log in yet.
     other = app.test_client()
@@ -67,23 +72,23 @@ def test_municipality_admin_creates_user_sets_password_and_user_logs_in(
         other, "ase.bjornstad@nordpolen.oslo.no", NEW_PASSWORD
     )
 
-    token = csrf_token(client, location)
-    mismatch = client.post(
-        f"/admin/brukere/{user.id}/passord",
-        data={"pw-csrf_token": token, "pw-new_password": NEW_PASSWORD, "pw-confirm": "noe annet"},
+    # The person sets it from the invitation's link (its e-mail: test_invitations_mail.py).
+    secret = app.extensions["trygg.settings"].secret_key
+    link = "/konto/nytt-passord/" + make_token(secret, user, INVITATION)
+    token = csrf_token(other, link)
+    mismatch = other.post(
+        link, data={"csrf_token": token, "new_password": NEW_PASSWORD, "confirm": "noe annet"}
     )
     assert mismatch.status_code == 200
     assert "Passordene er ikke like." in mismatch.get_data(as_text=True)
     assert user_by_email(session, "ase.bjornstad@nordpolen.oslo.no").password_hash is None
 
-    response = client.post(
-        f"/admin/brukere/{user.id}/passord",
-        data={"pw-csrf_token": token, "pw-new_password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD},
+    response = other.post(
+        link, data={"csrf_token": token, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Passordet er satt. Gi det til brukeren på en trygg måte." in page
-    assert [e.object_id for e in audit_events(session, "user.password_set")] == [str(user.id)]
+    [password_set] = audit_events(session, "user.password_set")
+    assert (password_set.object_id, password_set.actor_user_id) == (str(user.id), user.id)
 
     fresh = app.test_client()
     log_in(fresh, "ase.bjornstad@nordpolen.oslo.no", NEW_PASSWORD)

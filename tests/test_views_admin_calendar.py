@@ -12,16 +12,14 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.admin_pages import (
-    NORDPOLEN,
-    VESTRE_AKER,
     admin_client,
     audit_events,
     error_summary,
     input_value,
-    school_id,
 )
-from tests.case_steps import file
 from tests.conftest import csrf_token
+from tests.factories.cases import file
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, school_id
 from trygg import audit
 from trygg.calendar.days_off import add_days_off, days_off_for
 from trygg.calendar.deadlines import INVESTIGATE

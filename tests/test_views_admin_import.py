@@ -13,17 +13,15 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from tests.admin_pages import (
-    NORDPOLEN,
-    VESTRE_AKER,
     admin_client,
     audit_events,
     input_value,
     post_new_user,
-    school_id,
     user_by_email,
     user_count,
 )
 from tests.conftest import csrf_token
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, school_id
 
 IMPORT_LINES = [
     "navn;e-post;tittel;rolle",

@@ -11,9 +11,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.admin_pages import NORDPOLEN, VESTRE_AKER, admin_client, audit_events, school_id
-from tests.case_steps import file, sara_report
+from tests.admin_pages import admin_client, audit_events
 from tests.conftest import csrf_token, log_in
+from tests.factories.cases import file, sara_report
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, school_id
 from trygg.cases.actors import PersonInput, add_person
 from trygg.models import Case
 

@@ -12,17 +12,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from tests.admin_pages import (
-    NORDPOLEN,
-    VESTRE_AKER,
-    admin_client,
-    audit_events,
-    error_summary,
-    school_id,
-    selected_option,
-)
+from tests.admin_pages import admin_client, audit_events, error_summary, selected_option
 from tests.conftest import csrf_token
-from tests.test_templates_store import KIND, edited_default, heading_of, oslo
+from tests.factories.templates import KIND, edited_default, heading_of
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, oslo, school_id
 from trygg.documents.render import template_path
 from trygg.documents.template_store import active_template
 from trygg.models import DocumentTemplate

@@ -10,7 +10,7 @@ from flask import Flask
 def register_views(app: Flask) -> None:
     from views import home
     from views.acknowledgements import pages as acknowledgements
-    from views.admin import days_off, school_settings, templates, users
+    from views.admin import access, days_off, school_settings, templates, users
     from views.auth import login, password_links
     from views.cases import alerts, key
     from views.cases import pages as cases
@@ -26,6 +26,7 @@ def register_views(app: Flask) -> None:
         templates.bp,
         days_off.bp,
         school_settings.bp,
+        access.bp,
         reports.bp,
         cases.bp,
         alerts.bp,

@@ -31,6 +31,14 @@ class UserEditForm(UserForm):
     email = None  # type: ignore[assignment]  # the address is the login; it is not edited here
 
 
+class OwnDetailsForm(BaseForm):
+    """An admin's own account: no role or school to choose, since nobody changes their own
+    (trygg.accounts.users.change_user refuses it too)."""
+
+    name = UserForm.name
+    title = UserForm.title
+
+
 class ImportUploadForm(BaseForm):
     file = FileField(
         _("CSV-fil"),

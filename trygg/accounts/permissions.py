@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from trygg.accounts.principal import Principal
-from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
+from trygg.accounts.roles import (
+    ADMIN,
+    ANSATT,
+    CASE_ACCESS_ROLES,
+    KONTAKTLAERER,
+    LEDELSE,
+    SKOLEEIER,
+)
 
 SCHOOL_STAFF = frozenset({ANSATT, KONTAKTLAERER, LEDELSE})
 
@@ -106,6 +113,32 @@ def assignable_roles(admin: Principal) -> tuple[str, ...]:
     return (ANSATT, KONTAKTLAERER, LEDELSE, ADMIN)
 
 
+def grant_needs_confirmation(admin: Principal, role_from: str | None, role_to: str) -> bool:
+    """A role that opens case content is granted by a municipality admin at once; a school
+    admin's grant waits for the school's leadership (issue 17: a school admin must not be
+    able to hand themselves, through a second account, the rektor's access). Taking such a
+    role away, or giving one without case content, needs no confirmation."""
+    if role_to not in CASE_ACCESS_ROLES or role_to == role_from:
+        return False
+    return admin.school_id is not None
+
+
+def can_decide_role_grants(user: Principal) -> bool:
+    """The page of role requests waiting for the school's leadership."""
+    return can_lead_school(user)
+
+
+def can_decide_role_grant(leader: Principal, school_id: int, user_id: int) -> bool:
+    """A leader of the school the request is for, and never about their own role."""
+    return can_lead_school(leader) and leader.school_id == school_id and leader.id != user_id
+
+
+def can_view_access_changes(user: Principal) -> bool:
+    """Who got which role, when, and who confirmed it: the rektor for the school, the school
+    owner for the whole municipality."""
+    return can_lead_school(user) or user.role == SKOLEEIER
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     """What access decisions need to know about a case, and nothing of its content."""
@@ -114,24 +147,30 @@ class CaseAccess:
     municipality_id: int
     handler_id: int | None = None
     reporter_ids: frozenset[int] = field(default_factory=frozenset)
-    # § 12-5: a staff member is suspected; the school owner receives the case.
+    # The school owner sees the case: hidden from the leadership, sent to the owner,
+    # reported to it by the rektor, or beside the pupil's hidden case (§ 12-5).
     routed_to_school_owner: bool = False
-    # § 12-5: someone in the school leadership is suspected; no leader may see it.
+    # § 12-5: hidden from the school's leadership; no leader of the school may see it.
     leadership_suspected: bool = False
     suspected_user_ids: frozenset[int] = field(default_factory=frozenset)
 
 
+# Who can be a case's handler: a teacher, a leader, or the school owner itself.
+HANDLER_ROLES = frozenset({KONTAKTLAERER, LEDELSE, SKOLEEIER})
+
+
 def can_view_case(user: Principal, case: CaseAccess) -> bool:
-    if user.id in case.suspected_user_ids:
+    if user.id in case.suspected_user_ids or user.municipality_id != case.municipality_id:
         return False
-    if user.role == SKOLEEIER:
-        return user.municipality_id == case.municipality_id and case.routed_to_school_owner
-    if user.school_id != case.school_id:
-        return False
-    if user.role == LEDELSE:
+    if user.role == LEDELSE and user.school_id == case.school_id:
+        # Not even as its handler: the case is hidden from the whole leadership.
         return not case.leadership_suspected
-    if user.role == KONTAKTLAERER:
-        return case.handler_id == user.id
+    if case.handler_id == user.id and user.role in HANDLER_ROLES:
+        # From any school of the municipality: the school owner may pick a handler from
+        # another school for a case hidden from the leadership (§ 12-5).
+        return True
+    if user.role == SKOLEEIER:
+        return case.routed_to_school_owner
     # Ansatt see their own reports, not the case; admins see no case content.
     return False
 
@@ -142,13 +181,18 @@ def can_edit_case(user: Principal, case: CaseAccess) -> bool:
 
 def can_manage_case(user: Principal, case: CaseAccess) -> bool:
     """The leadership's actions: receipt, handler, closing. The school owner takes them in
-    the cases routed to it, since the leadership may not see a § 12-5 leadership case."""
-    return can_view_case(user, case) and user.role in (LEDELSE, SKOLEEIER)
+    the cases routed to it, since the leadership may not see a § 12-5 leadership case.
+    A leader of another school who handles the case does not manage it."""
+    return can_view_case(user, case) and (user.role == SKOLEEIER or _leads(user, case))
+
+
+def _leads(user: Principal, case: CaseAccess) -> bool:
+    return user.role == LEDELSE and user.school_id == case.school_id
 
 
 def can_report_to_owner(user: Principal, case: CaseAccess) -> bool:
     """Only the school's leadership reports a case to the school owner (§ 12-4, § 12-5)."""
-    return can_view_case(user, case) and user.role == LEDELSE
+    return can_view_case(user, case) and _leads(user, case)
 
 
 def can_export_key(user: Principal, case: CaseAccess) -> bool:

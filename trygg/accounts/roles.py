@@ -28,6 +28,9 @@ ROLES: Final = (
     RoleDefinition(ADMIN, "Administrator", False),
 )
 ROLE_CODES: Final = frozenset(role.code for role in ROLES)
+# The roles that open case content (trygg.accounts.permissions.can_view_case): granted only
+# by a municipality admin, or by a school admin with the school leadership's confirmation.
+CASE_ACCESS_ROLES: Final = frozenset({KONTAKTLAERER, LEDELSE, SKOLEEIER})
 
 # What people type in a staff list, mapped to a role code.
 ROLE_ALIASES: Final = {

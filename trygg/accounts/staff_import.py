@@ -1,7 +1,9 @@
 """Importing staff from a CSV file: name, e-mail, title, role.
 
 Parsing never writes. The admin sees a preview with every rejected line and why; the
-import then creates all accepted accounts in one transaction, or none.
+import then creates all accepted accounts in one transaction, or none. A school admin's
+line asking for a role with case access gives an ansatt account and a request the
+school's leadership confirms (trygg.accounts.access_changes), as the user form does.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.accounts.passwords import Passwords
+from trygg.accounts.permissions import grant_needs_confirmation
+from trygg.accounts.principal import Principal
 from trygg.accounts.roles import ROLE_ALIASES, SKOLEEIER
-from trygg.accounts.users import NewUser, check_email, create_user, email_taken
+from trygg.accounts.users import NewUser, add_user, check_email, email_taken
 from trygg.documents.sanitise import clean_line
 from trygg.errors import Refused
 
@@ -72,7 +76,26 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
     seen_content = False
     reader = csv.reader(io.StringIO(text), _dialect(text))
     lines_read = 0
-    for cells in reader:
+
+    def next_record() -> list[str] | None:
+        # csv refuses a cell over its field size limit (128 KB) with an error, not a row:
+        # that line is rejected with the reason, and the rest of the file is not read (where
+        # the oversized cell ends cannot be told).
+        start = reader.line_num + 1
+        try:
+            return next(reader)
+        except StopIteration:
+            return None
+        except csv.Error:
+            limit = csv.field_size_limit() // 1024
+            reason = (
+                f"Et felt på linjen er for langt (mer enn {limit} KB). "
+                "Resten av filen er ikke lest."
+            )
+            rejected.append(RejectedLine(start, text.split("\n")[start - 1][:200], (reason,)))
+            return None
+
+    for cells in iter(next_record, None):
         # The file line the record starts on, as the admin sees it in an editor: a quoted
         # cell with a line break makes one record span several lines.
         index, lines_read = lines_read + 1, reader.line_num
@@ -131,28 +154,43 @@ def parse_staff_csv(session: Session, text: str, school_id: int | None) -> Impor
     return ImportPreview(tuple(accepted), tuple(rejected))
 
 
+def waits_for_leadership(admin: Principal, row: StaffRow) -> bool:
+    """The preview says which lines get their role only when the leadership confirms."""
+    return grant_needs_confirmation(admin, None, row.role)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    # Of those, the accounts whose role waits for the school's leadership.
+    pending: int
+
+
 def import_staff(
     session: Session,
     passwords: Passwords,
     rows: tuple[StaffRow, ...],
-    municipality_id: int,
     school_id: int,
+    admin: Principal,
     by: audit.Initiator,
-) -> int:
-    """Creates the accounts without passwords: an admin sets one or sends an invitation."""
+) -> ImportResult:
+    """Creates the accounts without passwords: the admin sends each an invitation."""
+    pending = 0
     for row in rows:
-        create_user(
+        added = add_user(
             session,
             passwords,
             NewUser(
                 email=row.email,
                 name=row.name,
                 role=row.role,
-                municipality_id=municipality_id,
+                municipality_id=admin.municipality_id,
                 school_id=school_id,
                 title=row.title,
             ),
+            admin,
             by,
         )
+        pending += added.pending is not None
     audit.record(session, by, "staff.imported", "school", school_id, {"count": len(rows)})
-    return len(rows)
+    return ImportResult(len(rows), pending)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,3 +71,34 @@ class User(Base):
     role: Mapped[Role] = relationship()
     municipality: Mapped[Municipality] = relationship()
     school: Mapped[School | None] = relationship()
+
+
+class AccessChange(Base):
+    """One change of what an account may reach: the account created, its role or school
+    changed, or a school admin's request for a role that opens case content, which waits
+    for the school's leadership (status "pending") and is then confirmed or refused.
+
+    Kept beside the audit trail so the rektor and the school owner can read their school's
+    or municipality's changes without the trail's other events. `role_from` is None for a
+    new account; the schools are None for municipality-wide accounts.
+    """
+
+    __tablename__ = "access_changes"
+    # The rektor's open requests are counted for the menu on every page they open.
+    __table_args__ = (Index("ix_access_changes_pending", "school_to_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role_from: Mapped[str | None] = mapped_column(ForeignKey("roles.code"))
+    role_to: Mapped[str] = mapped_column(ForeignKey("roles.code"))
+    school_from_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_to_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    # done | pending | confirmed | refused | withdrawn (trygg.accounts.access_changes)
+    status: Mapped[str] = mapped_column(String(20))
+    # The initiator as the audit trail records it; the id is None for the CLI and the demo.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_by_email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)

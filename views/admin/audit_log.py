@@ -21,6 +21,16 @@ ACTION_NAMES = {
     "user.deactivated": _l("Bruker deaktivert"),
     "user.reactivated": _l("Bruker aktivert"),
     "user.password_set": _l("Passord satt"),
+    "user.role_requested": _l("Rolle bedt om (venter på rektor)"),
+    "user.role_confirmed": _l("Rolle bekreftet av rektor"),
+    "user.role_refused": _l("Rolle avslått av rektor"),
+    "user.role_request_withdrawn": _l("Forespørsel om rolle trukket tilbake"),
+    "user.invitation_sent": _l("Invitasjon sendt"),
+    "user.password_reset_requested": _l("Lenke for nytt passord bedt om"),
+    "user.password_link_used": _l("Passord satt fra lenke"),
+    "password_change.failed": _l("Feil nåværende passord ved passordbytte"),
+    "password_change.refused_throttled": _l("Passordbytte avvist (for raskt)"),
+    "password_change.refused_locked": _l("Passordbytte avvist (sperret)"),
     "staff.imported": _l("Ansatte importert"),
 }
 

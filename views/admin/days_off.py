@@ -54,7 +54,7 @@ def index() -> str | Response:
     )
 
 
-@bp.route("/<int:school_id>", methods=["GET", "POST"])
+@bp.route("/<id:school_id>", methods=["GET", "POST"])
 @requires(can_administer)
 def school(school_id: int) -> str | Response:
     school = _school_or_404(school_id)
@@ -109,7 +109,7 @@ def _render(school: scope.SchoolInReach, form: DaysOffForm, year: int) -> str:
     )
 
 
-@bp.route("/<int:school_id>/<int:day_off_id>/slett", methods=["POST"])
+@bp.route("/<id:school_id>/<id:day_off_id>/slett", methods=["POST"])
 @requires(can_administer)
 def delete(school_id: int, day_off_id: int) -> Response:
     school = _school_or_404(school_id)

@@ -37,7 +37,7 @@ def index() -> str | Response:
     )
 
 
-@bp.route("/<int:school_id>", methods=["GET", "POST"])
+@bp.route("/<id:school_id>", methods=["GET", "POST"])
 @requires(can_administer)
 def settings(school_id: int) -> str | Response:
     # Outside the admin's reach: NotFound, a 404 (web.errors).

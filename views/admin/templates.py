@@ -40,6 +40,7 @@ from trygg.documents.template_store import MAX_TEMPLATE_BYTES, KindOverview, Tem
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.errors import Refused
 from trygg.models import utcnow
+from web.converters import parse_id
 from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires, settings
 
@@ -98,9 +99,10 @@ def _school_from(value: str | None) -> int | None:
         if admin.school_id is not None:
             abort(404)
         return None
-    if not value.isdecimal():
+    school_id = parse_id(value)
+    if school_id is None:
         abort(404)
-    return scope.school_in_reach(db.session, admin, int(value)).id
+    return scope.school_in_reach(db.session, admin, school_id).id
 
 
 def _scope_value(school_id: int | None) -> str:
@@ -212,7 +214,7 @@ def upload() -> str | Response:
     return render_template("admin/templates/upload.html", form=form)
 
 
-@bp.route("/<int:template_id>/bruk", methods=["POST"])
+@bp.route("/<id:template_id>/bruk", methods=["POST"])
 @requires(can_administer)
 def activate(template_id: int) -> Response:
     admin = current_user()
@@ -262,7 +264,7 @@ def reset() -> Response:
     return redirect(url_for(".index", skole=_scope_value(school_id), _anchor=f"mal-{kind}"))
 
 
-@bp.route("/<int:template_id>/fil")
+@bp.route("/<id:template_id>/fil")
 @requires(can_administer)
 def download(template_id: int) -> Response:
     template = template_access.template_file(db.session, current_user(), template_id)

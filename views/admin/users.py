@@ -1,16 +1,27 @@
-"""Administration: user accounts, staff import, and the audit trail."""
+"""Administration: user accounts, staff import, and the audit trail.
+
+An admin never sets another person's password (they send the invitation link) nor their
+own role or school; a school admin's grant of a role with case access waits for the
+school's leadership (trygg.accounts.access_changes, views/admin/access.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from database import db
-from forms.admin.users import NO_SCHOOL, ImportConfirmForm, ImportUploadForm, UserEditForm, UserForm
-from forms.auth import ConfirmForm, SetPasswordForm
+from forms.admin.users import (
+    NO_SCHOOL,
+    ImportConfirmForm,
+    ImportUploadForm,
+    OwnDetailsForm,
+    UserEditForm,
+    UserForm,
+)
+from forms.auth import ConfirmForm
 from trygg import audit
-from trygg.accounts import password_links, scope, staff_import
+from trygg.accounts import access_changes, password_links, scope, staff_import
 from trygg.accounts import users as accounts
 from trygg.accounts.permissions import (
     assignable_roles,
@@ -23,6 +34,7 @@ from trygg.accounts.roles import role_name
 from trygg.errors import Refused
 from trygg.models import utcnow
 from views.admin import audit_log
+from web.converters import parse_id, query_id, query_page
 from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires
 
@@ -39,6 +51,11 @@ def _school_choices(admin: Principal, allow_none: bool) -> list[tuple[str, str]]
 def _prepare(form: UserForm, admin: Principal) -> None:
     form.role.choices = [(code, role_name(code)) for code in assignable_roles(admin)]
     form.school.choices = _school_choices(admin, allow_none=True)
+    if admin.school_id is not None:
+        form.role.description = gettext(
+            "Kontaktlærer og skoleledelse gir tilgang til saker. Den rollen får brukeren først "
+            "når skoleledelsen ved skolen har bekreftet den; til da er brukeren ansatt."
+        )
 
 
 def _school_id(value: str | None) -> int | None:
@@ -49,10 +66,9 @@ def _school_id(value: str | None) -> int | None:
 @requires(can_administer)
 def users() -> str:
     admin = current_user()
-    school_filter = request.args.get("skole", type=int)
-    listing = scope.users_in_reach(
-        db.session, admin, request.args.get("side", 1, type=int), school_filter or None
-    )
+    # Bounded numbers (web.converters): a huge or negative one is no filter, the first page.
+    school_filter = query_id("skole")
+    listing = scope.users_in_reach(db.session, admin, query_page(), school_filter)
     return render_template(
         "admin/users.html",
         users=[
@@ -88,11 +104,8 @@ def new_user() -> str | Response:
     form = UserForm()
     _prepare(form, admin)
     if form.validate_on_submit():
-        school_id = _school_id(form.school.data)
-        if not can_manage_user(admin, school_id, admin.municipality_id):
-            abort(403)
         try:
-            user = accounts.create_user(
+            added = accounts.add_user(
                 db.session,
                 current_app.extensions["trygg.passwords"],
                 accounts.NewUser(
@@ -101,93 +114,103 @@ def new_user() -> str | Response:
                     title=form.title.data or "",
                     role=form.role.data or "",
                     municipality_id=admin.municipality_id,
-                    school_id=school_id,
+                    school_id=_school_id(form.school.data),
                 ),
+                admin,
                 audit_initiator(),
             )
         except Refused as error:
             show_error(form, error)
         else:
             flash(
-                gettext("Brukeren er opprettet. Sett et passord for brukeren nedenfor."), "success"
+                gettext(
+                    "Brukeren er opprettet. Send en invitasjon på e-post, så velger brukeren "
+                    "passordet selv."
+                ),
+                "success",
             )
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+            if added.pending is not None:
+                _flash_pending(added.pending.role_to, added.user.role_code)
+            return redirect(url_for("admin.edit_user", user_id=added.user.id))
     return render_template("admin/user_new.html", form=form)
 
 
-@bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
+def _flash_pending(role_to: str, current: str) -> None:
+    flash(
+        gettext(
+            "Rollen «%(role)s» venter på bekreftelse fra skoleledelsen. Til da har brukeren "
+            "rollen «%(current)s».",
+            role=role_name(role_to),
+            current=role_name(current),
+        ),
+        "info",
+    )
+
+
+@bp.route("/brukere/<id:user_id>", methods=["GET", "POST"])
 @requires(can_administer)
 def edit_user(user_id: int) -> str | Response:
     admin = current_user()
     user = scope.user_row(db.session, admin, user_id)
-    form = _edit_form(user, formdata=True)
+    form = _edit_form(user, admin)
     if form.validate_on_submit():
-        school_id = _school_id(form.school.data)
-        if not can_manage_user(admin, school_id, admin.municipality_id):
-            abort(403)
+        # Nobody changes their own role or school: their form has neither field.
+        role, school_id = (
+            (form.role.data or "", _school_id(form.school.data))
+            if isinstance(form, UserEditForm)
+            else (user.role, user.school_id)
+        )
         try:
-            accounts.change_user(
+            pending = accounts.change_user(
                 db.session,
                 scope.managed_user(db.session, admin, user_id),
                 accounts.UserChange(
                     name=form.name.data or "",
                     title=form.title.data or "",
-                    role=form.role.data or "",
+                    role=role,
                     school_id=school_id,
                 ),
+                admin,
                 audit_initiator(),
             )
         except Refused as error:
             show_error(form, error)
         else:
             flash(gettext("Endringene er lagret."), "success")
+            if pending is not None:
+                _flash_pending(pending.role_to, user.role)
             return redirect(url_for("admin.edit_user", user_id=user_id))
-    return _render_edit(user, form, SetPasswordForm(prefix="pw"))
+    return _render_edit(user, form)
 
 
-@bp.route("/brukere/<int:user_id>/passord", methods=["POST"])
-@requires(can_administer)
-def set_user_password(user_id: int) -> str | Response:
-    admin = current_user()
-    user = scope.user_row(db.session, admin, user_id)
-    form = SetPasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        try:
-            accounts.set_password(
-                db.session,
-                current_app.extensions["trygg.passwords"],
-                scope.managed_user(db.session, admin, user_id),
-                form.new_password.data or "",
-                audit_initiator(),
-                utcnow(),
-            )
-        except Refused as error:
-            show_error(form, error)
-        else:
-            flash(gettext("Passordet er satt. Gi det til brukeren på en trygg måte."), "success")
-            return redirect(url_for("admin.edit_user", user_id=user_id))
-    flash(gettext("Passordet ble ikke satt. Se feilene under."), "error")
-    return _render_edit(user, _edit_form(user, formdata=False), form)
-
-
-def _edit_form(user: scope.UserRow, formdata: bool) -> UserEditForm:
-    data = {
-        "name": user.name,
-        "title": user.title,
-        "role": user.role,
-        "school": str(user.school_id or NO_SCHOOL),
-    }
-    form = UserEditForm(data=data) if formdata else UserEditForm(formdata=None, data=data)
-    _prepare(form, current_user())
+def _edit_form(user: scope.UserRow, admin: Principal) -> UserEditForm | OwnDetailsForm:
+    if user.id == admin.id:
+        return OwnDetailsForm(data={"name": user.name, "title": user.title})
+    form = UserEditForm(
+        data={
+            "name": user.name,
+            "title": user.title,
+            "role": user.role,
+            "school": str(user.school_id or NO_SCHOOL),
+        }
+    )
+    _prepare(form, admin)
     return form
 
 
-def _render_edit(user: scope.UserRow, form: UserEditForm, password_form: SetPasswordForm) -> str:
+def _render_edit(user: scope.UserRow, form: UserEditForm | OwnDetailsForm) -> str:
+    pending = access_changes.pending_for_user(db.session, user.id)
     return render_template(
         "admin/user_edit.html",
         form=form,
-        password_form=password_form,
+        own=isinstance(form, OwnDetailsForm),
         confirm_form=ConfirmForm(),
+        pending=pending
+        and {
+            "role": role_name(pending.role_to),
+            "by": pending.requested_by,
+            "at": pending.requested_at,
+        },
         user={
             "id": user.id,
             "name": user.name,
@@ -199,7 +222,7 @@ def _render_edit(user: scope.UserRow, form: UserEditForm, password_form: SetPass
     )
 
 
-@bp.route("/brukere/<int:user_id>/status", methods=["POST"])
+@bp.route("/brukere/<id:user_id>/status", methods=["POST"])
 @requires(can_administer)
 def set_user_status(user_id: int) -> Response:
     user = scope.managed_user(db.session, current_user(), user_id)
@@ -238,6 +261,7 @@ def import_staff() -> str:
             confirm=confirm,
             school=dict(form.school.choices)[str(school_id)],
             role_name=role_name,
+            waits=lambda row: staff_import.waits_for_leadership(admin, row),
         )
     return render_template("admin/import.html", form=form)
 
@@ -249,8 +273,7 @@ def import_staff_confirm() -> Response:
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    value = form.school.data or ""
-    school_id = int(value) if value.isdecimal() else 0
+    school_id = parse_id(form.school.data) or 0
     # The school came back in a hidden field: another school of the municipality is a
     # tampered form (403); a school that does not exist is a 404 from school_in_reach.
     if not can_manage_user(admin, school_id, admin.municipality_id):
@@ -258,15 +281,24 @@ def import_staff_confirm() -> Response:
     school = scope.school_in_reach(db.session, admin, school_id)
     # Parsed again: accounts may have been created since the preview.
     preview = staff_import.parse_staff_csv(db.session, form.csv_text.data or "", school.id)
-    count = staff_import.import_staff(
+    result = staff_import.import_staff(
         db.session,
         current_app.extensions["trygg.passwords"],
         preview.accepted,
-        admin.municipality_id,
         school.id,
+        admin,
         audit_initiator(),
     )
-    flash(gettext("%(count)d brukere er opprettet.", count=count), "success")
+    flash(gettext("%(count)d brukere er opprettet.", count=result.created), "success")
+    if result.pending:
+        flash(
+            ngettext(
+                "%(num)d rolle venter på bekreftelse fra skoleledelsen; til da er brukeren ansatt.",
+                "%(num)d roller venter på bekreftelse fra skoleledelsen; til da er brukerne ansatt.",
+                result.pending,
+            ),
+            "info",
+        )
     if preview.rejected:
         flash(
             gettext("%(count)d linjer ble avvist og ikke importert.", count=len(preview.rejected)),
@@ -278,7 +310,7 @@ def import_staff_confirm() -> Response:
 @bp.route("/logg")
 @requires(can_view_audit_trail)
 def audit_trail() -> str:
-    listing = audit.page_of_events(db.session, request.args.get("side", 1, type=int))
+    listing = audit.page_of_events(db.session, query_page())
     return render_template(
         "admin/audit.html",
         events=audit_log.event_rows(listing),
