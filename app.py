@@ -23,6 +23,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             # operator of gunicorn and for someone trying `flask render` alike.
             raise SystemExit(f"Trygg starter ikke: {error}") from error
     app = Flask(__name__, instance_path=str(settings.instance_dir))
+    from web.limits import MAX_REQUEST_BYTES
+
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -37,7 +39,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="nb",
         BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # What the largest text form needs; the upload pages raise it for themselves.
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.extensions["trygg.settings"] = settings
     app.extensions["trygg.passwords"] = Passwords(settings.password_hashing)
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from views import register_views
     from web import install_shell
 
+    # Before the views: their rules name the `id` converter.
     install_shell(app)
     register_views(app)
 

@@ -21,7 +21,8 @@ from tests.acknowledgement_steps import (
     publish_direct,
     sign_direct,
 )
-from tests.case_steps import archive_for, user
+from tests.factories.cases import archive_for
+from tests.factories.users import user
 from trygg import acknowledgements
 from trygg.documents import validate_input
 from trygg.errors import DomainError, Refused

@@ -5,7 +5,6 @@ service the employee is told so and keeps the Word file."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from tests.acknowledgement_steps import publish_direct, sign_direct
 from tests.admin_pages import audit_events
-from tests.case_steps import archive_for
 from tests.conftest import log_in
-from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
+from tests.factories.cases import archive_for
 from trygg.models import Acknowledgement
 from trygg.pdf import ConverterService
 
@@ -49,15 +47,6 @@ def test_without_the_pdf_service_the_word_file_is_offered(
     assert audit_events(session, "acknowledgement.downloaded") == []
 
 
-@pytest.fixture(scope="module")
-def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
-    if not HAVE_LIBREOFFICE:
-        pytest.skip("LibreOffice or .venv-uno is missing")
-    workdir = tmp_path_factory.mktemp("lo")
-    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
-        yield svc
-
-
 @pytest.mark.libreoffice
 def test_the_pdf_is_made_once_archived_and_says_who_signed(
     client: FlaskClient,
@@ -79,12 +68,3 @@ def test_the_pdf_is_made_once_archived_and_says_who_signed(
     assert client.get(f"/skolens-plan/kvittering/{ack.id}/pdf").data == first.data
     formats = [e.details for e in audit_events(session, "acknowledgement.downloaded")]
     assert len(formats) == 2 and all('"pdf"' in (d or "") for d in formats)
-
-
-@pytest.fixture
-def settings_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
-    # Only the LibreOffice test asks for the converter; the other runs without one.
-    if "converter" in request.fixturenames:
-        service: ConverterService = request.getfixturevalue("converter")
-        return {"converters": (service.env_value,)}
-    return {}

@@ -25,8 +25,8 @@ from tests.acknowledgement_steps import (
     sign,
 )
 from tests.admin_pages import audit_events, error_summary, input_value
-from tests.case_steps import archive_for
 from tests.conftest import csrf_token, log_in
+from tests.factories.cases import archive_for
 from tests.report_pages import docx_text
 from trygg.acknowledgements import MAX_PLAN_BYTES, signing
 from trygg.calendar.clock import oslo_time

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import audit_events, input_value
 from tests.case_pages import fresh, logged_in
-from tests.case_steps import file, receive_and_assign, sara_report, user
-from tests.document_pages import HANDLER, audit_actions, open_case
-from tests.test_case_visibility import LEADERSHIP_CASE
+from tests.document_pages import audit_actions
+from tests.factories.cases import LEADERSHIP_CASE, case_at, file, sara_report
+from tests.factories.users import HANDLER, user
 from trygg.cases.actors import PersonInput, add_person
 
 HEADER = [
@@ -89,8 +89,7 @@ def test_the_school_owner_downloads_the_key_as_csv_and_the_export_is_audited(
 def test_nobody_but_the_school_owner_gets_the_key_file(
     app: Flask, client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case, _ = file(session, tmp_path, demo["ansatt"])
-    receive_and_assign(session, case, demo["ledelse"], demo["kontaktlaerer"])
+    case = case_at(session, tmp_path, "received")
     url = f"/saker/{case.id}/navnenokkel.csv"
 
     teacher = logged_in(client, demo["kontaktlaerer"])
@@ -115,7 +114,7 @@ def _token(page: str) -> str:
 def test_a_person_added_from_a_document_leads_back_to_it_and_a_refusal_keeps_the_form(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     logged_in(client, HANDLER)
     url = f"/saker/{case.id}/personer/ny?navn=Sara+Nilsen&dokument=undersokelse"
     page = client.get(url).get_data(as_text=True)

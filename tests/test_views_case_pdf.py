@@ -5,8 +5,6 @@ leak scanner over the PDF's own text."""
 from __future__ import annotations
 
 import io
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -15,52 +13,23 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.test import TestResponse
 
-from tests.case_steps import archive_for
-from tests.conftest import csrf_token, log_in
-from tests.document_pages import HANDLER, case_with_plan, documents, text_of
-from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
+from tests.conftest import log_in
+from tests.document_pages import audit_details, documents, send_home, text_of
+from tests.factories.cases import archive_for, case_at
+from tests.factories.users import HANDLER
 from trygg.cases.downloads import pdf_leak_problems
-from trygg.models import ArchivedFile, AuditEvent, Case
+from trygg.models import ArchivedFile, AuditEvent
 from trygg.pdf import ConverterService, convert_docx_to_pdfa, shared_pool
 
-pytestmark = pytest.mark.libreoffice
-
-
-@pytest.fixture(scope="module")
-def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
-    if not HAVE_LIBREOFFICE:
-        pytest.skip("LibreOffice or .venv-uno is missing")
-    workdir = tmp_path_factory.mktemp("lo")
-    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
-        yield svc
-
-
-@pytest.fixture
-def settings_overrides(converter: ConverterService) -> dict[str, object]:
-    return {"converters": (converter.env_value,)}
-
-
-def audit_details(session: Session, case: Case, action: str) -> list[dict[str, object]]:
-    session.expire_all()
-    rows = session.execute(
-        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == str(case.id))
-    ).scalars()
-    return [json.loads(r.details) if r.details else {} for r in rows]
-
-
-def send_home(client: FlaskClient, url: str, password: str, repeat: str) -> TestResponse:
-    return client.post(
-        url,
-        data={"csrf_token": csrf_token(client, url), "password": password, "repeat": repeat},
-    )
+# Every test here converts: the app of each converts through the module's converter.
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("converter")]
 
 
 def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
     page = text_of(client.get(f"/saker/{case.id}"))
     assert f'href="/saker/{case.id}/samlet.pdf"' in page
@@ -84,7 +53,7 @@ def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
 def test_a_password_protected_copy_for_home_leaves_the_archive_alone(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     url = f"/saker/{case.id}/dokumenter/{plan.id}/send-hjem"
     log_in(client, HANDLER)
@@ -124,7 +93,7 @@ def test_a_password_protected_copy_for_home_leaves_the_archive_alone(
 def test_only_the_handler_and_leadership_send_documents_home(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     log_in(client, demo["ansatt"])
     assert client.get(f"/saker/{case.id}/dokumenter/{plan.id}/send-hjem").status_code == 403
@@ -136,7 +105,7 @@ def test_only_the_handler_and_leadership_send_documents_home(
 def test_the_leak_scanner_reads_the_pdf_text(
     converter: ConverterService, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     document = docx.Document()
     document.add_paragraph("Samtale med JONAS BERG og Emma om friminuttet.")
     buffer = io.BytesIO()

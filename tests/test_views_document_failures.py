@@ -20,28 +20,20 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tests.case_steps import BY, NOW, archive_for, user
-from tests.conftest import log_in
+from tests.conftest import csrf_token, log_in
 from tests.document_pages import (
-    HANDLER,
-    INVESTIGATION,
-    PLAN,
-    RECTOR,
-    case_with_plan,
+    archived,
+    audit_details,
     documents,
+    download_url,
     edit_url,
-    finish_step,
-    open_case,
+    send_home,
     submit,
     text_of,
 )
-from tests.test_views_case_pdf import audit_details, send_home
-from tests.test_views_downloads import (  # noqa: F401 (converter, settings_overrides: fixtures)
-    archived,
-    converter,
-    settings_overrides,
-    url,
-)
+from tests.factories.cases import BY, NOW, archive_for, case_at
+from tests.factories.content import PLAN
+from tests.factories.users import HANDLER, RECTOR, user
 from trygg.cases.actors import PersonInput
 from trygg.cases.registry import register_person
 from trygg.models import ArchivedFile, Case, CaseDocument
@@ -67,9 +59,7 @@ def case_whose_plan_names_someone_added_later(session: Session, tmp_path: Path) 
     pupil who saw what happened, is added to the case. She is labelled from now on, so
     «Strand» in the plan's text is her name: the PDF made from the archived Word file
     must not leave the case page with it."""
-    case = open_case(session, tmp_path)
-    finish_step(session, tmp_path, case, "undersokelse", INVESTIGATION)
-    finish_step(session, tmp_path, case, "aktivitetsplan", {**PLAN, "background": BACKGROUND})
+    case = case_at(session, tmp_path, "planned", plan={**PLAN, "background": BACKGROUND})
     witness = PersonInput("Ida Strand", "pupil", role="vitne")
     register_person(session, case, witness, user(session, HANDLER), BY, NOW)
     session.commit()
@@ -120,7 +110,7 @@ def test_the_whole_case_from_a_damaged_archive_says_the_file_cannot_be_fetched(
     damage: str,
     said: str,
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     [stored] = archived(session, plan, "docx")
     path = archive_for(tmp_path).root / stored.sha256[:2] / f"{stored.sha256}.docx"
@@ -230,7 +220,7 @@ def test_a_case_with_nothing_final_says_so(
 def test_two_people_archiving_the_same_pdf_at_once_both_get_it(
     client: FlaskClient, session: Session, engine: Engine, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -257,7 +247,7 @@ def test_two_people_archiving_the_same_pdf_at_once_both_get_it(
 
     log_in(client, HANDLER)
     with just_before(engine, "INSERT INTO ARCHIVED_FILES", archived_by_the_rector):
-        response = client.get(url(case, plan, "pdf"))
+        response = client.get(download_url(case, plan, "pdf"))
 
     # The PDF archived first is the one served, and the only one in the archive.
     assert response.status_code == 200, text_of(response)[:2000]
@@ -274,8 +264,10 @@ def test_a_save_that_loses_the_race_in_the_database_shows_the_conflict_page(
     """Both saves passed the revision check; the database's version check stops the
     second write. The failed write is undone and the page shows the conflict with the
     text as typed, not an error."""
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     log_in(client, HANDLER)
+    url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = text_of(client.get(edit_url(case.id, "undersokelse")))
     [draft] = documents(session, case.id, "undersokelse")
     draft_id, opened_with = draft.id, draft.revision

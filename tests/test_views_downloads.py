@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -16,45 +15,17 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.case_steps import NOW, user
 from tests.conftest import log_in
-from tests.document_pages import (
-    HANDLER,
-    INVESTIGATION,
-    RECTOR,
-    case_with_plan,
-    documents,
-    open_case,
-    text_of,
-)
-from tests.test_pdf_convert import HAVE_LIBREOFFICE, free_port_pairs
+from tests.document_pages import archived, documents, download_url, text_of
+from tests.factories.cases import NOW, case_at, sara_report
+from tests.factories.content import INVESTIGATION
+from tests.factories.users import HANDLER, RECTOR, user
 from trygg.cases.documents import save_draft
 from trygg.cases.workflow import start_document
-from trygg.models import ArchivedFile, AuditEvent, Case, CaseDocument
+from trygg.models import AuditEvent
 from trygg.pdf import ConverterService
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture(scope="module")
-def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterService]:
-    if not HAVE_LIBREOFFICE:
-        pytest.skip("LibreOffice or .venv-uno is missing")
-    workdir = tmp_path_factory.mktemp("lo")
-    with ConverterService(free_port_pairs(1), workdir=workdir, conversion_timeout=30) as svc:
-        yield svc
-
-
-@pytest.fixture
-def settings_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
-    # Only the PDF test asks for the converter; every other test runs without one.
-    if "converter" in request.fixturenames:
-        return {"converters": (request.getfixturevalue("converter").env_value,)}
-    return {}
-
-
-def url(case: Case, doc: CaseDocument, fmt: str) -> str:
-    return f"/saker/{case.id}/dokumenter/{doc.id}/{fmt}"
 
 
 def plain_text(content: bytes) -> str:
@@ -65,23 +36,15 @@ def plain_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def archived(session: Session, doc: CaseDocument, fmt: str) -> list[ArchivedFile]:
-    session.expire_all()
-    query = select(ArchivedFile).where(
-        ArchivedFile.document_id == doc.id, ArchivedFile.format == fmt
-    )
-    return list(session.execute(query).scalars())
-
-
 def test_word_file_of_a_final_document_is_the_archived_file(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     [stored] = archived(session, plan, "docx")
     log_in(client, HANDLER)
 
-    response = client.get(url(case, plan, "docx"))
+    response = client.get(download_url(case, plan, "docx"))
 
     assert response.status_code == 200
     assert response.mimetype == DOCX_TYPE
@@ -104,14 +67,14 @@ def test_word_file_of_a_final_document_is_the_archived_file(
 def test_a_draft_is_rendered_fresh_and_not_archived(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     handler = user(session, HANDLER)
     draft = start_document(session, case, "undersokelse", handler, NOW)
     save_draft(session, case, draft, {**draft.data, **INVESTIGATION}, draft.revision, handler, NOW)
     session.commit()
     log_in(client, RECTOR)
 
-    response = client.get(url(case, draft, "docx"))
+    response = client.get(download_url(case, draft, "docx"))
 
     assert response.status_code == 200 and response.mimetype == DOCX_TYPE
     text = plain_text(response.data)
@@ -122,12 +85,12 @@ def test_a_draft_is_rendered_fresh_and_not_archived(
 def test_an_unfinished_draft_says_what_is_missing(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     draft = start_document(session, case, "undersokelse", user(session, HANDLER), NOW)
     session.commit()
     log_in(client, HANDLER)
 
-    response = client.get(url(case, draft, "docx"))
+    response = client.get(download_url(case, draft, "docx"))
 
     assert response.status_code == 422
     shown = text_of(response)
@@ -137,39 +100,44 @@ def test_an_unfinished_draft_says_what_is_missing(
 def test_other_schools_other_cases_and_other_roles_get_nothing(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
-    other = open_case(session, tmp_path, pupil_name="Ola Nordmann", pupil_class="7A")
+    case = case_at(session, tmp_path, "planned")
+    other = case_at(
+        session,
+        tmp_path,
+        "received",
+        report=sara_report(pupil_name="Ola Nordmann", pupil_class="7A"),
+    )
     [plan] = documents(session, case.id, "aktivitetsplan")
     [report] = documents(session, other.id, "meldeskjema")
 
     log_in(client, "rektor.vestreaker@demo.trygg.no")
-    assert client.get(url(case, plan, "docx")).status_code == 404
+    assert client.get(download_url(case, plan, "docx")).status_code == 404
 
     log_in(client, RECTOR)
     assert client.get(f"/saker/{case.id}/dokumenter/{report.id}/docx").status_code == 404
-    assert client.get(url(case, plan, "odt")).status_code == 404
-    assert client.get(url(other, report, "docx")).status_code == 200
+    assert client.get(download_url(case, plan, "odt")).status_code == 404
+    assert client.get(download_url(other, report, "docx")).status_code == 200
 
     log_in(client, demo["skoleeier"])  # the case was not routed to the school owner
-    assert client.get(url(case, plan, "docx")).status_code == 404
+    assert client.get(download_url(case, plan, "docx")).status_code == 404
     log_in(client, demo["ansatt"])
-    assert client.get(url(case, plan, "docx")).status_code == 403
+    assert client.get(download_url(case, plan, "docx")).status_code == 403
 
 
 def test_pdf_without_a_converter_explains_that_word_still_works(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     log_in(client, HANDLER)
 
-    response = client.get(url(case, plan, "pdf"))
+    response = client.get(download_url(case, plan, "pdf"))
 
     assert response.status_code == 503
     shown = text_of(response)
     assert "PDF er ikke tilgjengelig akkurat nå" in shown
     assert "Word-filen (.docx) kan fortsatt lastes ned." in shown
-    assert f'href="{url(case, plan, "docx")}"' in shown
+    assert f'href="{download_url(case, plan, "docx")}"' in shown
     assert archived(session, plan, "pdf") == []
 
 
@@ -181,12 +149,12 @@ def test_pdf_of_a_final_document_is_made_once_and_archived(
     demo: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     [plan] = documents(session, case.id, "aktivitetsplan")
     [source] = archived(session, plan, "docx")
     log_in(client, HANDLER)
 
-    first = client.get(url(case, plan, "pdf"))
+    first = client.get(download_url(case, plan, "pdf"))
 
     assert first.status_code == 200, text_of(first)[:2000]
     assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
@@ -198,6 +166,6 @@ def test_pdf_of_a_final_document_is_made_once_and_archived(
     assert case.reference in (info.subject or "")
     assert source.sha256 in (info.get("/Keywords") or "")
 
-    again = client.get(url(case, plan, "pdf"))
+    again = client.get(download_url(case, plan, "pdf"))
     assert again.data == first.data
     assert len(archived(session, plan, "pdf")) == 1

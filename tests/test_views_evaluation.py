@@ -8,17 +8,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import log_in
-from tests.document_pages import (
-    HANDLER,
-    case_with_plan,
-    documents,
-    edit_url,
-    form_fields,
-    staff_value,
-    submit,
-    text_of,
-)
+from tests.conftest import csrf_token, log_in
+from tests.document_pages import documents, edit_url, form_fields, submit, text_of
+from tests.factories.cases import case_at
+from tests.factories.users import HANDLER, staff_value
 from trygg.models import Case
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
@@ -42,9 +35,11 @@ def answers(**overall: str) -> dict[str, str]:
 def test_evaluation_is_prefilled_from_the_plan(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
 
+    url = edit_url(case.id, "evaluering")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(edit_url(case.id, "evaluering"))
 
     assert page.status_code == 200
@@ -62,9 +57,10 @@ def test_evaluation_is_prefilled_from_the_plan(
 def test_new_version_keeps_only_measures_to_continue_or_adjust(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
     url = edit_url(case.id, "evaluering")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
     changes = answers(pupil_safe_now="nei", next_action="ny_versjon", next_evaluate_on="2027-01-15")
 
@@ -88,9 +84,10 @@ def test_new_version_keeps_only_measures_to_continue_or_adjust(
 def test_closing_the_plan_closes_the_case(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
     url = edit_url(case.id, "evaluering")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
 
     refused = submit(
@@ -124,9 +121,10 @@ def test_closing_the_plan_closes_the_case(
 def test_a_missing_next_date_is_shown_at_the_date_field(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
     url = edit_url(case.id, "evaluering")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
 
     refused = submit(

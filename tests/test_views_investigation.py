@@ -8,19 +8,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import log_in
+from tests.conftest import csrf_token, log_in
 from tests.document_pages import (
-    HANDLER,
     audit_actions,
     documents,
     edit_url,
     event_codes,
     form_fields,
-    open_case,
-    staff_value,
     submit,
     text_of,
 )
+from tests.factories.cases import case_at, sara_report
+from tests.factories.users import HANDLER, staff_value
 from trygg.calendar.clock import oslo_time
 from trygg.models import ArchivedFile, Case
 from trygg.models.base import utcnow
@@ -43,10 +42,11 @@ def filled(session: Session) -> dict[str, str]:
 def test_draft_is_opened_saved_and_finalised(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path, pupil_said_so=False)
+    case = case_at(session, tmp_path, "received", report=sara_report(pupil_said_so=False))
     assert case.unsafe_since is None
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
 
     page = client.get(url)
     assert page.status_code == 200
@@ -106,9 +106,10 @@ def test_draft_is_opened_saved_and_finalised(
 def test_add_row_without_javascript_keeps_the_text_and_saves_nothing(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
     [before] = documents(session, case.id, "undersokelse")
 
@@ -135,9 +136,10 @@ def test_add_row_without_javascript_keeps_the_text_and_saves_nothing(
 def test_finalise_refused_lists_what_is_missing_and_keeps_the_draft(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
     changes = {**filled(session), "analysis": ""}
 
@@ -159,9 +161,10 @@ def test_finalise_refused_lists_what_is_missing_and_keeps_the_draft(
 def test_a_bad_date_is_shown_beside_its_field_and_nothing_is_saved(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
 
     response = submit(

@@ -14,19 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.admin_pages import error_summary, input_value
-from tests.case_steps import archive_for
-from tests.conftest import log_in
-from tests.document_pages import (
-    HANDLER,
-    audit_actions,
-    documents,
-    edit_url,
-    form_fields,
-    open_case,
-    staff_value,
-    submit,
-    text_of,
-)
+from tests.conftest import csrf_token, log_in
+from tests.document_pages import audit_actions, documents, edit_url, form_fields, submit, text_of
+from tests.factories.cases import archive_for, case_at
+from tests.factories.users import HANDLER, staff_value
 from tests.report_pages import cases, docx_text, post_report
 from trygg.cases.actors import PersonInput, add_person
 from trygg.cases.documents import NOT_NAMES
@@ -68,12 +59,13 @@ def investigation(session: Session, case: Case, **changes: str) -> dict[str, str
 def test_which_jonas_is_asked_beside_the_text_and_the_answer_reaches_the_document(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     lie = add_person(session, case, PersonInput("Jonas Lie", "pupil", role="vitne"))
     session.commit()
     assert lie.label == "Elev C"
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     account = "Sara forteller at Jonas holder henne utenfor i storefri."
     typed = investigation(session, case, **{"conversations-0-account": account})
 
@@ -112,11 +104,12 @@ def test_which_jonas_is_asked_beside_the_text_and_the_answer_reaches_the_documen
 def test_an_answer_to_text_edited_meanwhile_is_asked_again(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     add_person(session, case, PersonInput("Jonas Lie", "pupil", role="vitne"))
     session.commit()
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     edited = "I går sa Sara at Jonas holder henne utenfor."
     stale = {"hvem:watch:0": "p1", "watch": edited}
     saved = submit(client, url, client.get(url).get_data(as_text=True), stale)
@@ -130,9 +123,10 @@ def test_an_answer_to_text_edited_meanwhile_is_asked_again(
 def test_unregistered_names_are_warned_remembered_and_block_finalising_until_answered(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = open_case(session, tmp_path)
+    case = case_at(session, tmp_path, "received")
     log_in(client, HANDLER)
     url = edit_url(case.id, "undersokelse")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     watch = "Ekstra voksen ute. Sara leker nå med Kari og Liv i storefri."
     saved = submit(
         client,

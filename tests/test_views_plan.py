@@ -9,21 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import log_in
-from tests.document_pages import (
-    HANDLER,
-    INVESTIGATION,
-    RECTOR,
-    case_with_plan,
-    documents,
-    edit_url,
-    finish_step,
-    form_fields,
-    open_case,
-    staff_value,
-    submit,
-    text_of,
-)
+from tests.conftest import csrf_token, log_in
+from tests.document_pages import documents, edit_url, form_fields, submit, text_of
+from tests.factories.cases import case_at
+from tests.factories.content import INVESTIGATION
+from tests.factories.users import HANDLER, RECTOR, staff_value
 from trygg.models.documents import DRAFT, FINAL
 
 
@@ -51,18 +41,14 @@ def plan_fields(session: Session) -> dict[str, str]:
     }
 
 
-def investigated_case(session: Session, tmp_path: Path) -> int:
-    case = open_case(session, tmp_path)
-    finish_step(session, tmp_path, case, "undersokelse", INVESTIGATION)
-    return case.id
-
-
 def test_plan_starts_from_the_investigation(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case_id = investigated_case(session, tmp_path)
+    case_id = case_at(session, tmp_path, "investigated").id
     log_in(client, HANDLER)
 
+    url = edit_url(case_id, "aktivitetsplan")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(edit_url(case_id, "aktivitetsplan")).get_data(as_text=True)
 
     fields = form_fields(page)
@@ -75,9 +61,10 @@ def test_plan_starts_from_the_investigation(
 def test_everyone_as_owner_is_refused_with_the_reason_and_the_text_is_kept(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case_id = investigated_case(session, tmp_path)
+    case_id = case_at(session, tmp_path, "investigated").id
     log_in(client, HANDLER)
     url = edit_url(case_id, "aktivitetsplan")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
     [before] = documents(session, case_id, "aktivitetsplan")
 
@@ -98,9 +85,10 @@ def test_everyone_as_owner_is_refused_with_the_reason_and_the_text_is_kept(
 def test_finalise_is_refused_until_every_measure_has_an_evaluation_date(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case_id = investigated_case(session, tmp_path)
+    case_id = case_at(session, tmp_path, "investigated").id
     log_in(client, HANDLER)
     url = edit_url(case_id, "aktivitetsplan")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     page = client.get(url).get_data(as_text=True)
     changes = {**plan_fields(session), **measure(1, evaluate_on="", description="Klassemøte")}
 
@@ -123,9 +111,10 @@ def test_finalise_is_refused_until_every_measure_has_an_evaluation_date(
 def test_final_plan_is_read_only_and_a_new_version_shows_what_changed(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case_id = investigated_case(session, tmp_path)
+    case_id = case_at(session, tmp_path, "investigated").id
     log_in(client, HANDLER)
     url = edit_url(case_id, "aktivitetsplan")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     loaded = client.get(url).get_data(as_text=True)
     done = submit(client, url, loaded, plan_fields(session), button="ferdigstill")
     assert done.status_code == 302, text_of(done)[:3000]
@@ -165,11 +154,12 @@ def test_final_plan_is_read_only_and_a_new_version_shows_what_changed(
 def test_second_save_of_the_same_revision_gets_the_conflict_page_and_loses_nothing(
     app: Flask, client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case_id = investigated_case(session, tmp_path)
+    case_id = case_at(session, tmp_path, "investigated").id
     rector = app.test_client()
     log_in(client, HANDLER)
     log_in(rector, RECTOR)
     url = edit_url(case_id, "aktivitetsplan")
+    client.post(f"{url}/start", data={"csrf_token": csrf_token(client, url)})  # start button
     handler_page = client.get(url).get_data(as_text=True)
     rector_page = rector.get(url).get_data(as_text=True)
 
@@ -197,7 +187,7 @@ def test_second_save_of_the_same_revision_gets_the_conflict_page_and_loses_nothi
 def test_another_school_and_unknown_kinds_get_404(
     app: Flask, client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path)
+    case = case_at(session, tmp_path, "planned")
     log_in(client, "rektor.vestreaker@demo.trygg.no")
     assert client.get(edit_url(case.id, "aktivitetsplan")).status_code == 404
     assert client.get(edit_url(case.id, "meldeskjema")).status_code == 404

@@ -37,7 +37,6 @@ MESSAGES = {
     403: ("Ingen tilgang", "Du har ikke tilgang til denne siden."),
     404: ("Siden finnes ikke", "Sjekk adressen, eller gå tilbake til forsiden."),
     405: ("Ikke tillatt", "Denne handlingen kan ikke gjøres slik."),
-    413: ("Filen er for stor", "Filen kan være høyst 16 MB."),
     500: ("Noe gikk galt hos oss", "Feilen er logget. Prøv igjen om litt."),
 }
 

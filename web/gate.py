@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext
+from flask_babel import format_number, gettext
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from database import db
 from trygg import audit, form_drafts
@@ -18,6 +20,7 @@ from trygg.accounts.authentication import SessionState, resume
 from trygg.accounts.permissions import PageRule
 from trygg.accounts.principal import Principal
 from trygg.config import Settings
+from trygg.form_drafts import Kept
 from trygg.models import utcnow
 from web.lifecycle import EarlyCommit, commit_now
 
@@ -86,11 +89,11 @@ def _gate() -> Any:
         return None
     state = _load_principal()
     if g.principal is None:
-        kept = _keep_posted_form()
+        kept = _keep_posted_form(state)
         session.pop("token", None)
         if state is SessionState.EXPIRED:
             flash(gettext("Du ble logget ut fordi du ikke hadde vært aktiv på en stund."), "info")
-        if kept:
+        if kept is Kept.KEPT:
             flash(
                 gettext(
                     "Det du skrev er tatt vare på. Logg inn igjen, så kommer du tilbake til "
@@ -98,8 +101,25 @@ def _gate() -> Any:
                 ),
                 "info",
             )
-        nxt = request.full_path if request.method == "GET" else (request.path if kept else None)
+        elif kept is Kept.TOO_LARGE:
+            flash(
+                gettext(
+                    "Det du skrev, kunne ikke tas vare på fordi det var for langt (mer enn "
+                    "%(limit)s tegn). Gå tilbake i nettleseren og kopier teksten før du "
+                    "logger inn igjen.",
+                    limit=format_number(form_drafts.KEEP_AT_MOST),
+                ),
+                "error",
+            )
+        nxt = request.full_path if request.method == "GET" else None
+        if kept is Kept.KEPT:
+            nxt = request.path
         return redirect(url_for("auth.login", next=nxt.rstrip("?") if nxt else None))
+    if request.routing_exception is not None:
+        # No page at this address (404) or not for this method (405): said as such to a
+        # logged-in user once the login is known, rather than a 403 for a page that is
+        # not there.
+        return None
     view = current_app.view_functions.get(endpoint or "")
     rule = getattr(view, "required_rule", None)
     if rule is None or not rule(g.principal):
@@ -109,14 +129,37 @@ def _gate() -> Any:
     return None
 
 
-def _keep_posted_form() -> bool:
-    """A form posted after the session ran out is kept for the same user (never lost)."""
+def _keep_posted_form(state: SessionState) -> Kept:
+    """A form posted in the request that found the session idle too long is kept for the
+    same user (never lost). Only then: a session that was ended (logout, deactivation)
+    or has outlived its absolute lifetime writes nothing, nor does a post without the
+    session's own CSRF token (another site's form), nor one to an address with no page."""
     token = session.get("token")
-    if request.method != "POST" or not isinstance(token, str) or not request.form:
-        return False
+    if (
+        state is not SessionState.EXPIRED
+        or request.method != "POST"
+        or request.routing_exception is not None
+        or not isinstance(token, str)
+        or not request.form
+    ):
+        return Kept.NOTHING
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return Kept.NOTHING
     fields = {key: request.form.getlist(key) for key in request.form}
-    kept = form_drafts.keep(db.session, token, request.path, fields, utcnow())
-    commit_now(EarlyCommit.FORM_KEPT)
+    config = settings()
+    kept = form_drafts.keep(
+        db.session,
+        token,
+        request.path,
+        fields,
+        utcnow(),
+        config.idle_timeout,
+        config.absolute_session_lifetime,
+    )
+    if kept is Kept.KEPT:
+        commit_now(EarlyCommit.FORM_KEPT)
     return kept
 
 

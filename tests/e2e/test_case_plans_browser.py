@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy.orm import Session
 
-from tests.document_pages import INVESTIGATION, finish_step, open_case
 from tests.e2e.journey_steps import (
     SHOTS,
     assert_no_names,
@@ -25,7 +24,8 @@ from tests.e2e.journey_steps import (
     today,
     word_text,
 )
-from trygg.models import Case
+from tests.factories.cases import case_at
+from tests.factories.content import INVESTIGATION
 
 pytestmark = pytest.mark.browser
 
@@ -58,19 +58,6 @@ PLAN: dict[str, object] = {
 }
 
 
-def investigated_case(session: Session, tmp_path: Path) -> Case:
-    """Sara's case, Per handling it, the investigation finalised: a plan is needed."""
-    case = open_case(session, tmp_path)
-    finish_step(session, tmp_path, case, "undersokelse", INVESTIGATION)
-    return case
-
-
-def case_with_plan(session: Session, tmp_path: Path) -> Case:
-    case = investigated_case(session, tmp_path)
-    finish_step(session, tmp_path, case, "aktivitetsplan", PLAN)
-    return case
-
-
 def evaluate_measures(page: Page, decisions: tuple[str, ...]) -> None:
     for number, decision in enumerate(decisions, start=1):
         row = page.get_by_role("group", name=f"Tiltak {number}", exact=True)
@@ -99,10 +86,11 @@ def test_evaluation_closes_the_case_and_every_archived_document_downloads(
     tmp_path: Path,
     console_errors: list[str],
 ) -> None:
-    case_with_plan(session, tmp_path)
+    case_at(session, tmp_path, "planned", plan=PLAN)
     log_in(page, live_server, demo["kontaktlaerer"])
     open_case_from_list(page, "Mine saker", "Sara Nilsen")
     page.get_by_role("link", name="Evaluer planen").click()
+    page.get_by_role("button", name="Start evalueringen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evaluering av aktivitetsplan nr. 1")
     expect(page.locator(".facts").first).to_contain_text("Planlagt dato01.12.2026")
 
@@ -164,10 +152,11 @@ def test_evaluation_continues_into_a_new_plan_version_with_the_measures_to_keep(
     tmp_path: Path,
     console_errors: list[str],
 ) -> None:
-    case_with_plan(session, tmp_path)
+    case_at(session, tmp_path, "planned", plan=PLAN)
     log_in(page, live_server, demo["kontaktlaerer"])
     open_case_from_list(page, "Mine saker", "Sara Nilsen")
     page.get_by_role("link", name="Evaluer planen").click()
+    page.get_by_role("button", name="Start evalueringen").click()
     evaluate_measures(page, ("Fortsette", "Justere", "Avslutte"))
     page.get_by_role(
         "group", name="Opplever eleven nå skolemiljøet som trygt og godt?"
@@ -235,10 +224,11 @@ def test_plan_rows_in_the_page_vague_owner_refused_then_a_new_version_with_its_c
     tmp_path: Path,
     console_errors: list[str],
 ) -> None:
-    investigated_case(session, tmp_path)
+    case_at(session, tmp_path, "investigated")  # Per handles it; a plan is needed
     log_in(page, live_server, demo["kontaktlaerer"])
     open_case_from_list(page, "Mine saker", "Sara Nilsen")
     page.get_by_role("link", name="Skriv aktivitetsplan").click()
+    page.get_by_role("button", name="Start aktivitetsplanen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktivitetsplan, versjon 1")
     # The plan builds on the investigation.
     expect(page.get_by_label("Bakgrunn fra undersøkelsen")).to_have_value(
@@ -335,7 +325,7 @@ def test_without_javascript_the_server_adds_and_removes_measure_rows(
     tmp_path: Path,
     console_errors: list[str],
 ) -> None:
-    investigated_case(session, tmp_path)
+    case_at(session, tmp_path, "investigated")  # Per handles it; a plan is needed
     context = browser.new_context(locale="nb-NO", java_script_enabled=False)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -344,6 +334,7 @@ def test_without_javascript_the_server_adds_and_removes_measure_rows(
         log_in(page, live_server, demo["kontaktlaerer"])
         open_case_from_list(page, "Mine saker", "Sara Nilsen")
         page.get_by_role("link", name="Skriv aktivitetsplan").click()
+        page.get_by_role("button", name="Start aktivitetsplanen").click()
         page.get_by_label("Problemet tiltakene skal løse").fill("Sara holdes utenfor.")
         rows = page.locator("#tiltak [data-row]")
         rows.nth(0).get_by_label("Hva skal gjøres").fill("Voksen ute i storefri")

@@ -31,6 +31,7 @@ from views.acknowledgements.page_content import (
     register_context,
 )
 from views.cases.loading import acting_user, archive, now, today
+from web.converters import parse_id
 from web.errors import offer_links
 from web.files import attachment, converters
 from web.form_errors import show_error
@@ -101,9 +102,8 @@ def plan() -> str | Response:
     form = SignForm()
     superseded = False
     if request.method == "POST" and form.validate_on_submit():
-        posted = form.plan_id.data or ""
         signature = acknowledgements.Signature(
-            plan_id=int(posted) if posted.isdecimal() else 0,
+            plan_id=parse_id(form.plan_id.data) or 0,
             confirmations={key: bool(form[key].data) for key in acknowledgements.CONFIRMATIONS},
             typed_signature=form.typed_signature.data or "",
         )
@@ -147,7 +147,7 @@ def _plan_page(user: Principal, page: acknowledgements.MyPlan, form: SignForm) -
     )
 
 
-@bp.route("/<int:plan_id>/fil")
+@bp.route("/<id:plan_id>/fil")
 @requires(can_acknowledge_school_plan)
 def plan_file(plan_id: int) -> Response:
     plan = plan_or_404(plan_id)
@@ -155,7 +155,7 @@ def plan_file(plan_id: int) -> Response:
     return attachment(content, acknowledgements.MIMETYPES[plan.format], plan.filename)
 
 
-@bp.route("/kvittering/<int:acknowledgement_id>/<fmt>")
+@bp.route("/kvittering/<id:acknowledgement_id>/<fmt>")
 @requires(can_acknowledge_school_plan)
 def acknowledgement_file(acknowledgement_id: int, fmt: str) -> Response:
     ack = acknowledgement_or_404(acknowledgement_id)
@@ -239,7 +239,7 @@ def register_current() -> str:
     return _register_page(current)
 
 
-@bp.route("/<int:plan_id>/kvitteringer")
+@bp.route("/<id:plan_id>/kvitteringer")
 @requires(can_manage_school_plan)
 def register(plan_id: int) -> str:
     return _register_page(plan_or_404(plan_id))
@@ -254,7 +254,7 @@ def _register_page(plan: SchoolPlan | None) -> str:
     return render_template("acknowledgements/register.html", **register_context(page))
 
 
-@bp.route("/<int:plan_id>/kvitteringsliste")
+@bp.route("/<id:plan_id>/kvitteringsliste")
 @requires(can_manage_school_plan)
 def register_docx(plan_id: int) -> Response:
     plan = plan_or_404(plan_id)

@@ -33,14 +33,15 @@ from web.gate import audit_initiator, current_user, requires
 bp = Blueprint("case_key", __name__, url_prefix="/saker")
 
 
-@bp.route("/<int:case_id>/navnenokkel.csv")
+@bp.route("/<id:case_id>/navnenokkel.csv")
 @requires(can_see_cases)
 def export(case_id: int) -> Response:
     case = case_or_404(case_id)
     if not can_export_key(current_user(), case_access(case)):
         abort(403)
     file = export_key(db.session, case, audit_initiator(), now(), gettext)
-    return attachment(file.content, "text/csv; charset=utf-8", file.filename)
+    # The mimetype alone: werkzeug adds "; charset=utf-8" to every text/* type itself.
+    return attachment(file.content, "text/csv", file.filename)
 
 
 def _document(value: str | None) -> str:
@@ -80,7 +81,7 @@ def _page(case: Case, form: PersonForm, kind: str) -> str:
     )
 
 
-@bp.route("/<int:case_id>/personer/ny", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/personer/ny", methods=["GET", "POST"])
 @requires(can_handle_cases)
 def add_person(case_id: int) -> str | Response:
     """Add a person a document names, then go back to that document."""

@@ -74,19 +74,56 @@ KINDS = {
 }
 
 
-def current_document(case: Case, kind: str, user: User, now: dt.datetime) -> CaseDocument:
-    """The document the page is about: the open draft, the latest final one (read-only),
-    or a new draft when there is none. An evaluation belongs to the current plan
-    version: once a new version is final, the next evaluation starts."""
+def shown_document(case: Case, kind: str) -> CaseDocument | None:
+    """The document the page is about: the open draft or the latest final one (read-only);
+    None when there is none yet. An evaluation belongs to the current plan version: once
+    a new version is final, there is no evaluation of it until one is started.
+
+    Opening a page never creates anything (a link from another site must not start an
+    investigation and set its start time): start_document_of does, from the start button."""
     latest = current(db.session, case, kind)
-    if kind != "evaluering":
-        return latest or start_document(db.session, case, kind, user, now)
-    plan_doc = final_plan(db.session, case)
-    if latest is not None and (
-        latest.status == DRAFT or plan_doc is None or latest.parent_id == plan_doc.id
-    ):
+    if kind != "evaluering" or latest is None:
         return latest
-    return start_evaluation(db.session, case, user, now)
+    plan_doc = final_plan(db.session, case)
+    if latest.status == DRAFT or plan_doc is None or latest.parent_id == plan_doc.id:
+        return latest
+    return None
+
+
+def start_document_of(case: Case, kind: str, user: User, now: dt.datetime) -> CaseDocument:
+    """The new draft the start button asks for, when shown_document found none."""
+    if kind == "evaluering":
+        return start_evaluation(db.session, case, user, now)
+    return start_document(db.session, case, kind, user, now)
+
+
+# The domain's own words (trygg.cases.workflow), so one translation serves both.
+CASE_CLOSED = "Saken er avsluttet. Åpne den igjen for å arbeide videre."
+NO_PLAN_TO_EVALUATE = "Det finnes ingen ferdigstilt aktivitetsplan å evaluere."
+
+
+def start_refusal(case: Case, kind: str) -> str | None:
+    """Why the document cannot be started now, read without starting it; None if it can.
+    The start itself is still checked by the domain."""
+    if case.status == CLOSED:
+        return str(gettext(CASE_CLOSED))
+    if kind == "evaluering" and final_plan(db.session, case) is None:
+        return str(gettext(NO_PLAN_TO_EVALUATE))
+    return None
+
+
+def start_page(case: Case, kind: str) -> str:
+    """What a document page shows before the document exists: what starting it does, and
+    the button (a form with the CSRF token) that starts it."""
+    return render_template(
+        "documents/start.html",
+        case={"id": case.id, "reference": case.reference},
+        document={"kind": kind, "title": str(KINDS[kind].title)},
+        urls={
+            "case": url_for("cases.show", case_id=case.id),
+            "start": url_for(".start", case_id=case.id, kind=kind),
+        },
+    )
 
 
 def problem_items(form: Any, problems: list[str], aliases: dict[str, str]) -> list[dict[str, Any]]:

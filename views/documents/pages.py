@@ -31,10 +31,14 @@ from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_
 from views.documents.page_content import (
     KINDS,
     EditPage,
-    current_document,
     problem_items,
     race_conflict,
+    shown_document,
+    start_document_of,
+    start_page,
+    start_refusal,
 )
+from web.converters import parse_id
 from web.errors import offer_links
 from web.files import attachment, converters
 from web.form_errors import add_error, show_error
@@ -64,7 +68,7 @@ def _form_url(case: Case, kind: str) -> str | None:
     return url_for(".edit", case_id=case.id, kind=kind) if kind in KINDS else None
 
 
-@bp.route("/<int:case_id>/dokument/<kind>", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/dokument/<kind>", methods=["GET", "POST"])
 @requires(can_handle_cases)
 def edit(case_id: int, kind: str) -> str | Response:
     if kind not in KINDS:
@@ -72,22 +76,42 @@ def edit(case_id: int, kind: str) -> str | Response:
     case = case_or_404(case_id, edit=True)
     if request.method == "POST":
         return _post(case, kind)
-    try:
-        doc = current_document(case, kind, acting_user(), now())
-    except Refused as error:
-        # The page is a link on the case page (a new evaluation before any plan is
-        # final, say): back there, with the reason.
-        discard_changes()
-        flash(gettext(error.message, **error.params), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
+    doc = shown_document(case, kind)
+    if doc is None:
+        refusal = start_refusal(case, kind)
+        if refusal is not None:
+            # The page is a link on the case page (a new evaluation before any plan is
+            # final, say): back there, with the reason.
+            flash(refusal, "error")
+            return redirect(url_for("cases.show", case_id=case.id))
+        # Nothing is created by opening a page: the start button posts to `start`.
+        return start_page(case, kind)
     _audit(case, "document.viewed", doc)
     return EditPage(case, doc).render()
 
 
-def _posted_document(case: Case, kind: str, value: str | None) -> CaseDocument:
-    if not (value or "").isdigit():
+@bp.route("/<id:case_id>/dokument/<kind>/start", methods=["POST"])
+@requires(can_handle_cases)
+def start(case_id: int, kind: str) -> Response:
+    if kind not in KINDS:
         abort(404)
-    return document_or_404(case, int(value or 0), kind=kind)
+    case = case_or_404(case_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    # Started in the meantime (a second tab, a double click): that one is opened as it is.
+    if shown_document(case, kind) is None:
+        # A refusal (the case is closed, no final plan to evaluate) goes back to the case
+        # page with the reason (web.errors).
+        doc = start_document_of(case, kind, acting_user(), now())
+        _audit(case, "document.started", doc)
+    return redirect(url_for(".edit", case_id=case.id, kind=kind))
+
+
+def _posted_document(case: Case, kind: str, value: str | None) -> CaseDocument:
+    document_id = parse_id(value)
+    if document_id is None:
+        abort(404)
+    return document_or_404(case, document_id, kind=kind)
 
 
 def _post(case: Case, kind: str) -> str | Response:
@@ -175,7 +199,7 @@ def _finalise(case: Case, doc: CaseDocument, page: EditPage) -> str | Response:
     return redirect(url_for(".edit", case_id=case.id, kind=doc.kind))
 
 
-@bp.route("/<int:case_id>/dokument/<kind>/ny-versjon", methods=["POST"])
+@bp.route("/<id:case_id>/dokument/<kind>/ny-versjon", methods=["POST"])
 @requires(can_handle_cases)
 def new_version(case_id: int, kind: str) -> Response:
     if kind not in KINDS:
@@ -196,7 +220,7 @@ def new_version(case_id: int, kind: str) -> Response:
 # --- Downloads ---------------------------------------------------------------------
 
 
-@bp.route("/<int:case_id>/dokumenter/<int:document_id>/<fmt>")
+@bp.route("/<id:case_id>/dokumenter/<id:document_id>/<fmt>")
 @requires(can_see_cases)
 def download(case_id: int, document_id: int, fmt: str) -> Response:
     if fmt not in FORMATS:

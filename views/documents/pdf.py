@@ -35,7 +35,7 @@ def _audit(case: Case, action: str, **details: Any) -> None:
     audit.record(db.session, audit_initiator(), action, "case", str(case.id), details, now=now())
 
 
-@bp.route("/<int:case_id>/samlet.pdf")
+@bp.route("/<id:case_id>/samlet.pdf")
 @requires(can_see_cases)
 def bundle(case_id: int) -> Response:
     case = case_or_404(case_id)
@@ -45,7 +45,7 @@ def bundle(case_id: int) -> Response:
     return attachment(file.content, file.mimetype, file.filename)
 
 
-@bp.route("/<int:case_id>/dokumenter/<int:document_id>/send-hjem", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/dokumenter/<id:document_id>/send-hjem", methods=["GET", "POST"])
 @requires(can_handle_cases)
 def send_home(case_id: int, document_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
