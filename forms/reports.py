@@ -25,6 +25,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.base import BaseForm
+from trygg.cases.reports import SUSPECT_LEADERSHIP, SUSPECT_UNKNOWN
 
 ACCOUNT_MAX = 10_000
 TEXT_MAX = 3_000
@@ -59,6 +60,11 @@ PUPIL_ROLES = {
     "vitne": _("Vitne"),
 }
 YES_NO = {"ja": _("Ja"), "nei": _("Nei")}
+# The answers about the suspect that name nobody (trygg.cases.reports' values).
+SUSPECT_ANSWERS = {
+    SUSPECT_LEADERSHIP: _("En i skoleledelsen (uten navn)"),
+    SUSPECT_UNKNOWN: _("Vet ikke hvem"),
+}
 
 
 def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
@@ -191,16 +197,16 @@ class ReportForm(BaseForm):
         _("Svar ja eller nei: mistenkes en ansatt?"),
         default="nei",
     )
-    leadership_suspected = _yes_no(
-        _("Er den ansatte i skoleledelsen?"),
-        _("Svar ja eller nei: er den ansatte i skoleledelsen?"),
-        default="nei",
-    )
-    suspected_name = StringField(
-        _("Navnet på den ansatte (valgfritt)"),
-        validators=[_length(NAME_MAX)],
-        description=_("Du kan la feltet stå tomt. Rektor eller skoleeier følger opp uansett."),
-        render_kw={"list": "report-staff", "autocomplete": "off"},
+    # Who: one of the school's staff ("u12"), or one of SUSPECT_ANSWERS. Whether the
+    # person is in the leadership is read from the accounts (trygg.cases.reports), so
+    # the reporter is never asked to guess it. Choices are set per request (the staff).
+    suspected_name = SelectField(
+        _("Hvem mistenkes?"),
+        validate_choice=False,
+        description=_(
+            "Velg den ansatte fra listen. Er det en i skoleledelsen, eller vet du ikke "
+            "hvem, går meldingen direkte til skoleeier."
+        ),
     )
     guardians_informed_at = _datetime(
         _("Når ble foresatte informert? (valgfritt)"),
@@ -214,17 +220,10 @@ class ReportForm(BaseForm):
         if any(kind not in VIOLATION_KINDS for kind in chosen):
             raise ValidationError(_("Velg bare blant typene i listen."))
 
-    def validate_leadership_suspected(self, field: RadioField) -> None:
-        if field.data == "ja" and self.staff_suspected.data != "ja":
-            raise ValidationError(
-                _(
-                    "Når den ansatte er i skoleledelsen, må du også svare ja på "
-                    "«Mistenkes en ansatt ved skolen for å krenke eleven?»."
-                )
-            )
-
-    def validate_suspected_name(self, field: StringField) -> None:
+    def validate_suspected_name(self, field: SelectField) -> None:
+        if self.staff_suspected.data == "ja" and not field.data:
+            raise ValidationError(_("Velg hvem som mistenkes, eller «Vet ikke hvem»."))
         if field.data and self.staff_suspected.data != "ja":
             raise ValidationError(
-                _("Skriv bare navnet på en ansatt når du har svart ja på at en ansatt mistenkes.")
+                _("Velg bare hvem som mistenkes når du har svart ja på at en ansatt mistenkes.")
             )

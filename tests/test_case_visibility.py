@@ -18,8 +18,17 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter, Rule
 
 from tests.case_pages import case_links, logged_in, post_form
-from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
 from tests.conftest import csrf_token
+from tests.factories.cases import (
+    BY,
+    LEADERSHIP_CASE,
+    NOW,
+    archive_for,
+    file,
+    receive_and_assign,
+    sara_report,
+)
+from tests.factories.users import user
 from trygg.accounts.organisation import ensure_municipality, ensure_school, find_school
 from trygg.accounts.permissions import can_view_case
 from trygg.accounts.principal import Principal
@@ -30,12 +39,6 @@ from trygg.cases.leadership import assign_handler, close_case, record_owner_repo
 from trygg.demo.cases import seed_demo_cases
 from trygg.errors import DomainError
 from trygg.models import Case, CaseDocument, Notification, User
-
-LEADERSHIP_CASE = {
-    "staff_suspected": True,
-    "leadership_suspected": True,
-    "suspected_name": "Hilde Moe",
-}
 
 
 def ordinary_report(name: str, class_name: str) -> object:

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
-from tests.document_pages import INVESTIGATION
+from tests.factories import content
+from tests.factories.cases import BY, NOW, archive_for, case_at, file, sara_report
+from tests.factories.users import HANDLER, user
 from trygg.cases.actors import PersonInput, add_person
 from trygg.cases.documents import (
     DocumentProblems,
@@ -28,20 +29,9 @@ from trygg.errors import DomainError
 from trygg.models import ArchivedFile, Case, CaseDocument, DocumentTemplate, Notification
 from trygg.models.cases import CLOSED
 
-MEASURE = {
-    "description": "Voksen ute i storefri",
-    "level": "gruppe",
-    "start": "2026-09-22",
-    "frequency": "hver skoledag",
-    "by": "Per Olsen",
-    "evaluate_on": "2026-10-20",
-}
-PLAN = {
-    "problem": "Jonas og Emma holder Sara utenfor i storefri.",
-    "measures": [MEASURE],
-    "pupil_voice": "Sara vil at en voksen er ute.",
-    "best_interest": "Trygghet for Sara.",
-}
+# Sara's plan with one measure, evaluated in October.
+MEASURE = {**content.MEASURE, "evaluate_on": "2026-10-20"}
+PLAN = {**content.PLAN, "measures": [MEASURE]}
 
 
 def text_of(content: bytes) -> str:
@@ -53,29 +43,16 @@ def text_of(content: bytes) -> str:
 
 
 def save(session: Session, case: Case, doc: CaseDocument, changes: dict[str, object]) -> None:
-    handler = user(session, "kontaktlaerer.nordpolen@demo.trygg.no")
+    handler = user(session, HANDLER)
     save_draft(session, case, doc, {**doc.data, **changes}, doc.revision, handler, NOW)
     session.commit()
 
 
 def finish(session: Session, tmp_path: Path, case: Case, doc: CaseDocument) -> CaseDocument | None:
-    handler = user(session, "kontaktlaerer.nordpolen@demo.trygg.no")
+    handler = user(session, HANDLER)
     result = finalise_step(session, archive_for(tmp_path), case, doc, handler, BY, NOW)
     session.commit()
     return result
-
-
-def case_with_plan(session: Session, tmp_path: Path, demo: dict[str, str]) -> Case:
-    case, _ = file(session, tmp_path, demo["ansatt"])
-    receive_and_assign(session, case, demo["ledelse"], demo["kontaktlaerer"])
-    handler = user(session, demo["kontaktlaerer"])
-    investigation = start_document(session, case, "undersokelse", handler, NOW)
-    save(session, case, investigation, INVESTIGATION)
-    finish(session, tmp_path, case, investigation)
-    plan = start_document(session, case, "aktivitetsplan", handler, NOW)
-    save(session, case, plan, PLAN)
-    finish(session, tmp_path, case, plan)
-    return case
 
 
 def test_report_opens_case_labels_others_and_archives_the_receipt(
@@ -119,7 +96,7 @@ def test_second_report_for_the_same_pupil_joins_the_open_case(
 def test_labels_stay_stable_when_people_are_added_later(
     session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path, demo)
+    case = case_at(session, tmp_path, "planned", plan=PLAN)
     # A new pupil whose name sorts first must not take "Elev A" from Jonas.
     add_person(session, case, PersonInput("Aksel Aas", "pupil", role="vitne"))
     session.commit()
@@ -151,7 +128,7 @@ def test_staff_suspected_routes_and_leadership_suspected_goes_to_owner(
 def test_a_final_document_never_changes(
     session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path, demo)
+    case = case_at(session, tmp_path, "planned", plan=PLAN)
     plan = session.execute(
         select(CaseDocument).where(CaseDocument.kind == "aktivitetsplan")
     ).scalar_one()
@@ -214,7 +191,7 @@ def test_plan_cannot_be_finalised_without_the_five_elements(
 def test_evaluation_starts_the_next_version_or_closes_the_case(
     session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case = case_with_plan(session, tmp_path, demo)
+    case = case_at(session, tmp_path, "planned", plan=PLAN)
     handler = user(session, demo["kontaktlaerer"])
     evaluation = start_evaluation(session, case, handler, NOW)
     assert evaluation.data["planned_date"] == "2026-10-20"

@@ -25,7 +25,7 @@ FRIDAY = date(2026, 3, 6)
 # A case with every duty met, so each test switches on only what it is about.
 QUIET = CaseFacts(
     reported_on=FRIDAY,
-    investigation_started=True,
+    investigation_finalised=True,
     unsafe_since=None,
     plan_finalised=False,
     rektor_informed_on=None,
@@ -56,7 +56,7 @@ def test_a_quiet_case_has_no_deadlines() -> None:
     ],
 )
 def test_investigation_of_a_friday_report_is_due_on_tuesday(today: date, state: str) -> None:
-    facts = replace(QUIET, investigation_started=False)
+    facts = replace(QUIET, investigation_finalised=False)
     [deadline] = case_deadlines(facts, CALENDAR, today)
     assert deadline == Deadline("investigate", "Start undersøkelsen", date(2026, 3, 10), state)
 
@@ -71,7 +71,7 @@ def test_investigation_of_a_friday_report_is_due_on_tuesday(today: date, state: 
     ],
 )
 def test_investigation_of_a_report_filed_before_easter(today: date, state: str) -> None:
-    facts = replace(QUIET, reported_on=date(2026, 4, 1), investigation_started=False)
+    facts = replace(QUIET, reported_on=date(2026, 4, 1), investigation_finalised=False)
     assert summary(case_deadlines(facts, CALENDAR, today)) == [
         ("investigate", date(2026, 4, 8), state)
     ]
@@ -136,7 +136,7 @@ def test_deadlines_are_sorted_by_due_date() -> None:
     facts = replace(
         QUIET,
         staff_suspected=True,
-        investigation_started=False,
+        investigation_finalised=False,
         unsafe_since=FRIDAY,
         evaluation_dates=(date(2026, 3, 9),),
     )
@@ -149,7 +149,7 @@ def test_deadlines_are_sorted_by_due_date() -> None:
 
 
 def test_a_closed_case_has_no_deadlines() -> None:
-    busy = replace(QUIET, staff_suspected=True, investigation_started=False, unsafe_since=FRIDAY)
+    busy = replace(QUIET, staff_suspected=True, investigation_finalised=False, unsafe_since=FRIDAY)
     closed, late = replace(busy, closed=True), date(2026, 5, 4)
     assert len(case_deadlines(busy, CALENDAR, late)) == 3
     assert case_deadlines(closed, CALENDAR, late) == []
@@ -157,7 +157,7 @@ def test_a_closed_case_has_no_deadlines() -> None:
 
 
 def test_is_overdue_only_when_a_deadline_has_passed() -> None:
-    facts = replace(QUIET, investigation_started=False)
+    facts = replace(QUIET, investigation_finalised=False)
     assert not is_overdue(facts, CALENDAR, date(2026, 3, 10))
     assert is_overdue(facts, CALENDAR, date(2026, 3, 11))
 
@@ -165,7 +165,7 @@ def test_is_overdue_only_when_a_deadline_has_passed() -> None:
 def test_reminders_leave_out_deadlines_that_are_ok() -> None:
     facts = replace(
         QUIET,
-        investigation_started=False,
+        investigation_finalised=False,
         evaluation_dates=(date(2026, 3, 11), date(2026, 3, 20)),
     )
     assert summary(reminders_due(facts, CALENDAR, date(2026, 3, 10))) == [
@@ -193,7 +193,7 @@ def test_statsforvalteren_one_week_after_the_earliest_date(
 
 def test_every_code_has_a_title_and_every_state_is_known() -> None:
     assert set(TITLES) == {"investigate", "plan", "evaluation", "report_to_owner"}
-    facts = replace(QUIET, investigation_started=False, staff_suspected=True)
+    facts = replace(QUIET, investigation_finalised=False, staff_suspected=True)
     states = {d.state for d in case_deadlines(facts, CALENDAR, date(2026, 3, 9))}
     assert states == {"soon", "overdue"}
     assert states <= set(STATES)

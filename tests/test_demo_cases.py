@@ -11,7 +11,8 @@ import docx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.case_steps import archive_for, user
+from tests.factories.cases import archive_for
+from tests.factories.users import user
 from trygg.accounts.principal import Principal
 from trygg.cases.overview import CaseFilter, deadlines_of, list_cases, stage_of
 from trygg.demo.cases import seed_demo_cases

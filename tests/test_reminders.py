@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.case_steps import file, receive_and_assign, sara_report, user
+from tests.factories.cases import file, receive_and_assign, sara_report
+from tests.factories.users import user
 from tests.smtp_server import smtp_server
 from trygg.cases import reminders
 from trygg.config import SmtpSettings

@@ -9,7 +9,8 @@ import json
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.admin_pages import NORDPOLEN, VESTRE_AKER, audit_events, school_id
+from tests.admin_pages import audit_events
+from tests.factories.users import NORDPOLEN, VESTRE_AKER, school_id
 from trygg import audit
 from trygg.calendar.days_off import (
     add_days_off,
@@ -130,7 +131,7 @@ def test_a_day_off_moves_the_investigation_deadline(session: Session, demo: dict
     nordpolen = school_id(session, NORDPOLEN)
     facts = CaseFacts(
         reported_on=D(2026, 10, 2),  # a Friday
-        investigation_started=False,
+        investigation_finalised=False,
         unsafe_since=None,
         plan_finalised=False,
         rektor_informed_on=None,

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import audit_events
 from tests.case_pages import logged_in
-from tests.case_steps import file, receive_and_assign, sara_report, user
 from tests.conftest import csrf_token
+from tests.factories.cases import file, receive_and_assign, sara_report
+from tests.factories.users import user
 from trygg.models import Notification
 
 

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import audit_events, error_summary, input_value
 from tests.case_pages import case_links, fresh, logged_in, post_form
-from tests.case_steps import BY, NOW, archive_for, file, receive_and_assign, sara_report, user
+from tests.factories.cases import (
+    BY,
+    NOW,
+    archive_for,
+    case_at,
+    file,
+    receive_and_assign,
+    sara_report,
+)
+from tests.factories.users import user
 from trygg.calendar.clock import oslo_now
 from trygg.cases.leadership import close_case
 from trygg.demo.cases import seed_demo_cases
@@ -204,8 +213,7 @@ def test_receive_assign_report_close_and_reopen(
 def test_a_handler_works_the_case_but_does_not_take_leadership_actions(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    case, _ = file(session, tmp_path, demo["ansatt"])
-    receive_and_assign(session, case, demo["ledelse"], demo["kontaktlaerer"])
+    case = case_at(session, tmp_path, "received")
     logged_in(client, demo["kontaktlaerer"])
     page = client.get(f"/saker/{case.id}").get_data(as_text=True)
     assert "Ledelsens oppgaver" not in page and "Legg til en person" in page

@@ -2,11 +2,38 @@
 
 The law says "snarast" and "straks" rather than a number of days; the numbers here are the
 product's defaults from the domain primer, at which the school is warned.
+
+What starts and what ends each deadline. Only a finalised document or a recorded step
+ends one: a draft never does, however far it has come, because only what is finalised is
+archived and shows an inspector what the school did. The draft's age is shown beside the
+deadline instead (trygg.cases.overview.open_drafts).
+
+- investigate: starts when the case's first report is filed; due 2 school days later;
+  ends when an investigation is finalised. Titled "Start undersøkelsen" until a draft
+  exists, then "Ferdigstill undersøkelsen" (same code and due date, so the reminders sent
+  for it are not repeated).
+- plan: starts the day the pupil said they are not safe (a report) or a finalised
+  investigation concluded so; due 5 school days later; ends when a plan version is
+  finalised.
+- evaluation: the next evaluation of the plan in force (the newest final version): its
+  earliest measure date until it is evaluated; after a final evaluation, the date that
+  evaluation set for the next one, also while the new version it asked for is a draft;
+  ends with a final evaluation of that plan that sets no new date (one that closes the
+  case). Counted in calendar days: a meeting is planned for a date.
+- report_to_owner: starts when a report says a staff member is suspected (§ 12-5: due the
+  day of the report) or when the leadership marks the case serious ("Alvorlig sak": due
+  the day it was marked; trygg.cases.overview says which day that is taken to be),
+  whichever came first; ends when the report to the school owner is recorded. A
+  leadership case went to the owner with the report itself.
+
+A closed case has no deadlines. Besides the deadlines, a report filed more than
+LATE_REPORT_SCHOOL_DAYS school days after the event it describes is flagged: nothing can
+be done about it any more, but the rektor should know (`is_late_report`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -29,11 +56,14 @@ TITLES: Final = {
     PLAN: "Ferdigstill aktivitetsplanen",
     # The plan states when it is evaluated; inspectors find evaluations never held.
     EVALUATION: "Evaluer aktivitetsplanen",
-    # § 12-5: a suspected staff member means the rektor reports to the school owner "straks".
+    # § 12-5: a suspected staff member means the rektor reports to the school owner
+    # "straks"; § 12-4: the rektor reports serious cases to the school owner too.
     REPORT_TO_OWNER: "Meld til skoleeier",
 }
+# The investigation deadline once a draft exists: it was started, it is not done.
+INVESTIGATION_DRAFT_TITLE: Final = "Ferdigstill undersøkelsen"
 
-# Investigate: warn after 2 school days without an investigation entry.
+# Investigate: warn 2 school days after the report while no investigation is finalised.
 INVESTIGATE_SCHOOL_DAYS: Final = 2
 # Plan: warn after 5 school days without a plan once the pupil is known not to be safe.
 PLAN_SCHOOL_DAYS: Final = 5
@@ -41,6 +71,10 @@ PLAN_SCHOOL_DAYS: Final = 5
 EVALUATION_REMINDER_DAYS: Final = 2
 # § 12-6: Statsforvalteren once at least one week has passed since the rektor knew.
 STATSFORVALTEREN_AFTER: Final = timedelta(days=7)
+# A report is late when filed more than this many school days after the event: the span
+# the school itself has to start investigating, so a later report means the school's
+# clock started late.
+LATE_REPORT_SCHOOL_DAYS: Final = 2
 
 
 @dataclass(frozen=True)
@@ -48,7 +82,8 @@ class CaseFacts:
     """What the deadlines depend on, read from the case by the caller."""
 
     reported_on: date  # first report in the case (school date)
-    investigation_started: bool
+    # A final investigation exists; a draft alone does not meet the duty.
+    investigation_finalised: bool
     # The pupil said they are not safe, or the investigation concluded so.
     unsafe_since: date | None
     plan_finalised: bool
@@ -59,6 +94,10 @@ class CaseFacts:
     staff_suspected: bool  # § 12-5
     owner_report_recorded: bool
     closed: bool
+    # An investigation draft is open (only the deadline's title depends on it).
+    investigation_draft: bool = False
+    # The day the leadership marked the case serious ("Alvorlig sak"), if it is.
+    serious_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +125,16 @@ def _next_school_day_is(due: date, calendar: SchoolCalendar, today: date) -> boo
     return calendar.add_school_days(today, 1) == due
 
 
+def _owner_report_due(facts: CaseFacts) -> date | None:
+    """When the rektor must have reported to the school owner, if that is still open: one
+    deadline, from whichever reason came first (a § 12-5 report or "Alvorlig sak")."""
+    if facts.owner_report_recorded:
+        return None
+    reasons = (facts.reported_on if facts.staff_suspected else None, facts.serious_since)
+    arisen = [day for day in reasons if day is not None]
+    return min(arisen) if arisen else None
+
+
 def case_deadlines(facts: CaseFacts, calendar: SchoolCalendar, today: date) -> list[Deadline]:
     """The open deadlines of the case, earliest first; met deadlines are not listed.
 
@@ -95,14 +144,17 @@ def case_deadlines(facts: CaseFacts, calendar: SchoolCalendar, today: date) -> l
     if facts.closed:
         return []
     found: list[Deadline] = []
-    if facts.staff_suspected and not facts.owner_report_recorded:
-        # "Straks": due the day the report was filed, so never merely "soon".
-        found.append(_deadline(REPORT_TO_OWNER, facts.reported_on, today, soon=False))
-    if not facts.investigation_started:
+    owner_due = _owner_report_due(facts)
+    if owner_due is not None:
+        # "Straks": due the day it arose, so never merely "soon".
+        found.append(_deadline(REPORT_TO_OWNER, owner_due, today, soon=False))
+    if not facts.investigation_finalised:
         due = calendar.add_school_days(facts.reported_on, INVESTIGATE_SCHOOL_DAYS)
-        found.append(
-            _deadline(INVESTIGATE, due, today, soon=_next_school_day_is(due, calendar, today))
-        )
+        soon = _next_school_day_is(due, calendar, today)
+        deadline = _deadline(INVESTIGATE, due, today, soon=soon)
+        if facts.investigation_draft:
+            deadline = replace(deadline, title=INVESTIGATION_DRAFT_TITLE)
+        found.append(deadline)
     if facts.unsafe_since is not None and not facts.plan_finalised:
         due = calendar.add_school_days(facts.unsafe_since, PLAN_SCHOOL_DAYS)
         found.append(_deadline(PLAN, due, today, soon=_next_school_day_is(due, calendar, today)))
@@ -132,3 +184,13 @@ def is_overdue(facts: CaseFacts, calendar: SchoolCalendar, today: date) -> bool:
 def reminders_due(facts: CaseFacts, calendar: SchoolCalendar, today: date) -> list[Deadline]:
     """What the daily send-reminders run sends for this case: everything not "ok"."""
     return [d for d in case_deadlines(facts, calendar, today) if d.state != "ok"]
+
+
+def report_delay(happened_on: date, filed_on: date, calendar: SchoolCalendar) -> int:
+    """How many school days after the event a report was filed (0 the same day, and for a
+    "happened at" after the filing, which the form does not forbid)."""
+    return calendar.school_days_after(happened_on, filed_on)
+
+
+def is_late_report(happened_on: date, filed_on: date, calendar: SchoolCalendar) -> bool:
+    return report_delay(happened_on, filed_on, calendar) > LATE_REPORT_SCHOOL_DAYS

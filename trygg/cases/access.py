@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
-from trygg.accounts.permissions import CaseAccess, can_edit_case, can_view_case
+from trygg.accounts.permissions import HANDLER_ROLES, CaseAccess, can_edit_case, can_view_case
 from trygg.accounts.principal import Principal
-from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
+from trygg.accounts.roles import LEDELSE, SKOLEEIER
 from trygg.errors import NotFound
 from trygg.models import Case, CaseActor, CaseDocument, School
 from trygg.models.documents import FINAL
@@ -22,8 +22,14 @@ DOCUMENT_NOT_FOUND = "Dokumentet finnes ikke, eller du har ikke tilgang til det.
 
 
 def routed_to_school_owner(case: Case) -> bool:
-    """The owner sees § 12-5 leadership cases at once, and any case the rektor reported."""
-    return case.leadership_suspected or case.owner_reported_at is not None
+    """The owner sees a case hidden from the leadership or sent to it when filed (§ 12-5),
+    any case the rektor reported to it, and a pupil's ordinary case beside a hidden one."""
+    return (
+        case.leadership_suspected
+        or case.routed_to_owner
+        or case.owner_reported_at is not None
+        or case.hidden_case_id is not None
+    )
 
 
 def case_access(case: Case) -> CaseAccess:
@@ -88,17 +94,35 @@ def visible_to(user: Principal) -> ColumnElement[bool]:
             CaseActor.suspected.is_(True),
         )
     )
-    if user.role == SKOLEEIER:
-        in_municipality = Case.school_id.in_(
-            select(School.id).where(School.municipality_id == user.municipality_id)
+    in_municipality = Case.school_id.in_(
+        select(School.id).where(School.municipality_id == user.municipality_id)
+    )
+    handles = Case.handler_id == user.id if user.role in HANDLER_ROLES else false()
+    if user.role == LEDELSE and user.school_id is not None:
+        own_school = Case.school_id == user.school_id
+        return and_(
+            in_municipality,
+            not_suspect,
+            or_(and_(own_school, Case.leadership_suspected.is_(False)), and_(~own_school, handles)),
         )
-        routed = or_(Case.leadership_suspected.is_(True), Case.owner_reported_at.is_not(None))
-        return and_(in_municipality, routed, not_suspect)
-    if user.school_id is None:
-        return false()
-    own_school = Case.school_id == user.school_id
-    if user.role == LEDELSE:
-        return and_(own_school, Case.leadership_suspected.is_(False), not_suspect)
-    if user.role == KONTAKTLAERER:
-        return and_(own_school, Case.handler_id == user.id, not_suspect)
-    return false()
+    if user.role == SKOLEEIER:
+        routed = or_(
+            Case.leadership_suspected.is_(True),
+            Case.routed_to_owner.is_(True),
+            Case.owner_reported_at.is_not(None),
+            Case.hidden_case_id.is_not(None),
+        )
+        return and_(in_municipality, not_suspect, or_(routed, handles))
+    return and_(in_municipality, not_suspect, handles)
+
+
+def linked_cases(session: Session, user: Principal, case: Case) -> list[Case]:
+    """The pupil's cases linked to this one (an ordinary case and the case hidden from the
+    leadership beside it) that `user` may see: the school owner sees the link both ways;
+    the leadership never learns of the hidden case from its ordinary one."""
+    query = select(Case).where(visible_to(user), Case.id != case.id)
+    if case.hidden_case_id is not None:
+        query = query.where(Case.id == case.hidden_case_id)
+    else:
+        query = query.where(Case.hidden_case_id == case.id)
+    return list(session.execute(query.order_by(Case.opened_at, Case.id)).scalars())

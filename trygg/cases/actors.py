@@ -3,10 +3,15 @@
 A person gets a label the moment they are added, and keeps it for the life of the case:
 the label travels with the actor into every document's input, so "Elev A" in the report
 is "Elev A" in plan version 3.
+
+§ 12-5 independence is checked here too, where every staff reference of a form or an
+input is resolved: the suspect, and in a case hidden from the leadership every leader of
+the school, never handles the case, leads its plan or carries out a measure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,12 +193,78 @@ def find_staff(session: Session, school_id: int, reference: str, field: str) -> 
     return user
 
 
+def suspected_user_ids(case: Case) -> set[int]:
+    return {a.user_id for a in case.actors if a.suspected and a.user_id is not None}
+
+
+def is_school_leader(school_id: int, user: User) -> bool:
+    """A member of the school's leadership, by the accounts (never by a reporter's guess)."""
+    return user.role_code == LEDELSE and user.school_id == school_id
+
+
+def independence_problem(case: Case, user: User, field: str) -> Refused | None:
+    """Why `user` may not handle this case, lead its plan or carry out a measure, or None."""
+    if user.id in suspected_user_ids(case):
+        return Refused(
+            "%(name)s er mistenkt i saken (§ 12-5) og kan ikke være saksbehandler, ansvarlig "
+            "leder eller ansvarlig for et tiltak.",
+            field=field,
+            name=user.name,
+        )
+    if case.leadership_suspected and is_school_leader(case.school_id, user):
+        return Refused(
+            "Saken gjelder mistanke mot skolens ledelse (§ 12-5). %(name)s er i skoleledelsen "
+            "og kan ikke være saksbehandler, ansvarlig leder eller ansvarlig for et tiltak.",
+            field=field,
+            name=user.name,
+        )
+    return None
+
+
+def check_independent(case: Case, user: User, field: str) -> None:
+    problem = independence_problem(case, user, field)
+    if problem is not None:
+        raise problem
+
+
+# The staff references that give someone work in the case: the plan's responsible leader
+# and the owner of a measure (plan and evaluation rows). Who held a conversation is a
+# record of what happened, and stays as it was.
+_DUTY_FIELD = re.compile(r"responsible|measures-\d+-by")
+
+
+def _account_of(session: Session, case: Case, actor: CaseActor) -> User | None:
+    """The account behind a staff actor; one registered by name only is matched by name
+    among the school's staff, so typing a leader's name is no way around the rule."""
+    if actor.user_id is not None:
+        return session.get(User, actor.user_id)
+    name = actor.name.casefold()
+    found = [u for u in roster(session, case.school_id) if u.name.casefold() == name]
+    return found[0] if len(found) == 1 else None
+
+
 def staff_reference(session: Session, case: Case, reference: str, field: str) -> str:
     """Turn a picker value, an actor key or a typed staff name into the actor key."""
+    duty = _DUTY_FIELD.fullmatch(field) is not None
     for actor in case.actors:
-        if actor.key == reference and actor.kind == "staff":
+        # A picker value of someone already in the case (a handler from another school,
+        # say) is that person, whichever school they belong to.
+        picked = actor.user_id is not None and reference == f"u{actor.user_id}"
+        if (actor.key == reference or picked) and actor.kind == "staff":
+            if duty and actor.suspected:
+                raise Refused(
+                    "%(name)s er mistenkt i saken (§ 12-5) og kan ikke være ansvarlig leder "
+                    "eller ansvarlig for et tiltak.",
+                    field=field,
+                    name=actor.name,
+                )
+            account = _account_of(session, case, actor)
+            if duty and account is not None:
+                check_independent(case, account, field)
             return actor.key
     user = find_staff(session, case.school_id, reference, field)
+    if duty:
+        check_independent(case, user, field)
     return staff_actor(session, case, user).key
 
 

@@ -1,4 +1,9 @@
-"""The chronology of a case and the in-app alerts, written in the caller's transaction."""
+"""The chronology of a case and the in-app alerts, written in the caller's transaction.
+
+Who acts on a case for the school is decided in one place (`report_recipients`): the
+leadership, or the school owner when the case is hidden from the leadership (§ 12-5) or
+the school has no leader who can receive it. Alerts, reminders and receipts follow it.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,18 @@ from sqlalchemy.orm import Session
 
 from trygg.accounts.roles import LEDELSE, SKOLEEIER
 from trygg.cases.actors import display_name
+from trygg.cases.actors import suspected_user_ids as suspected_user_ids  # used by reminders
 from trygg.models import Case, CaseEvent, Notification, User
 
 # What the chronology says for each code; Norwegian msgids the UI translates.
 EVENT_TEXTS = {
     "report_filed": "Melding til rektor registrert",
+    "report_filed_owner": "Melding til skoleeier registrert",
     "received": "Rektor har mottatt saken",
+    "received_owner": "Skoleeier har mottatt saken",
     "handler_assigned": "Saksbehandler satt",
+    "handler_removed": "Saksbehandler fjernet: mistenkt etter § 12-5",
+    "case_linked": "Elevens ordinære sak ved skolen er knyttet til denne saken",
     "owner_reported": "Saken er meldt til skoleeier",
     "person_added": "Person lagt til i saken",
     "document_saved": "Utkast lagret",
@@ -79,28 +89,17 @@ def notify(
     return created
 
 
-def suspected_user_ids(case: Case) -> set[int]:
-    return {a.user_id for a in case.actors if a.suspected and a.user_id is not None}
-
-
-def leaders_to_alert(session: Session, case: Case) -> list[int]:
-    """Who receives a new report: the school's leadership, or, when a leader is suspected,
-    the school owner's users (§ 12-5). A suspected person is never alerted."""
-    if case.leadership_suspected:
-        query = select(User.id).where(
-            User.role_code == SKOLEEIER,
-            User.municipality_id == case.school.municipality_id,
-            User.active.is_(True),
-        )
-    else:
-        query = select(User.id).where(
-            User.role_code == LEDELSE, User.school_id == case.school_id, User.active.is_(True)
-        )
+def school_leaders(session: Session, case: Case) -> list[int]:
+    """The school's active leaders, never a suspect."""
     suspects = suspected_user_ids(case)
+    query = select(User.id).where(
+        User.role_code == LEDELSE, User.school_id == case.school_id, User.active.is_(True)
+    )
     return [uid for uid in session.execute(query).scalars() if uid not in suspects]
 
 
 def owner_users(session: Session, case: Case) -> list[int]:
+    """The school owner's active users in the case's municipality, never a suspect."""
     suspects = suspected_user_ids(case)
     query = select(User.id).where(
         User.role_code == SKOLEEIER,
@@ -108,6 +107,22 @@ def owner_users(session: Session, case: Case) -> list[int]:
         User.active.is_(True),
     )
     return [uid for uid in session.execute(query).scalars() if uid not in suspects]
+
+
+def report_recipients(session: Session, case: Case) -> tuple[list[int], bool]:
+    """Who receives a report on this case, and whether that is the school owner: the
+    owner's users when the case is hidden from the leadership (§ 12-5), else the school's
+    leadership, or the owner when no leader can receive it. A suspect never receives it."""
+    if not case.leadership_suspected:
+        leaders = school_leaders(session, case)
+        if leaders:
+            return leaders, False
+    return owner_users(session, case), True
+
+
+def leaders_to_alert(session: Session, case: Case) -> list[int]:
+    """Who is alerted about the case for the school (new reports, deadlines)."""
+    return report_recipients(session, case)[0]
 
 
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -144,8 +159,9 @@ def chronology(session: Session, case: Case) -> list[ChronologyEntry]:
     entries = []
     for event in events:
         details = event.details or {}
+        code = _worded(case, event)
         about = ""
-        if event.code == "handler_assigned" and details.get("handler"):
+        if event.code in ("handler_assigned", "handler_removed") and details.get("handler"):
             about = handlers.get(details["handler"], "")
         elif event.code == "person_added" and details.get("actor"):
             about = display_name(case, details["actor"])
@@ -153,10 +169,24 @@ def chronology(session: Session, case: Case) -> list[ChronologyEntry]:
             ChronologyEntry(
                 at=event.at,
                 who=event.user.name if event.user else "",
-                code=event.code,
+                code=code,
                 document_kind=str(details.get("kind") or ""),
                 document_number=details.get("number") or None,
                 about=about,
             )
         )
     return entries
+
+
+def _worded(case: Case, event: CaseEvent) -> str:
+    """The event's code, in the words of the route: a report that went to the school
+    owner, and a receipt the owner recorded, never speak of the rektor."""
+    details = event.details or {}
+    if event.code == "report_filed":
+        to_owner = (
+            details.get("route") == "owner" if "route" in details else case.leadership_suspected
+        )
+        return "report_filed_owner" if to_owner else event.code
+    if event.code == "received" and event.user is not None and event.user.role_code == SKOLEEIER:
+        return "received_owner"
+    return event.code

@@ -1,20 +1,24 @@
-"""What the school leadership records on a case: receipt, handler, school owner, closing."""
+"""What the school leadership records on a case: receipt, handler, school owner, closing.
+
+In a case hidden from the leadership (§ 12-5) the school owner takes these steps, and may
+pick a handler from any school of the municipality or handle the case itself.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from trygg import audit
-from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
+from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.calendar.clock import oslo_time
-from trygg.cases.actors import find_staff, staff_actor
+from trygg.cases.actors import check_independent, find_staff, independence_problem, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
 from trygg.errors import Refused
-from trygg.models import Case, User
+from trygg.models import Case, School, User
 from trygg.models.cases import CLOSED, OPEN
 
 
@@ -47,10 +51,38 @@ def receive(
     audit.record(session, by, "case.received", "case", str(case.id), now=now)
 
 
-def assign_handler(
-    session: Session, case: Case, reference: str, user: User, by: audit.Initiator, now: dt.datetime
-) -> User:
+def handler_candidates(session: Session, case: Case) -> list[User]:
+    """Who can be made handler: the school's teachers and leaders; in a case hidden from
+    the leadership (§ 12-5), no leader of the school, but teachers and leaders of every
+    school of the municipality and the school owner's own users, who may handle it
+    themselves. Never a suspect. The picker offers exactly these; assign_handler checks."""
+    roles = (KONTAKTLAERER, LEDELSE)
+    query = select(User).where(User.active.is_(True))
+    if case.leadership_suspected:
+        schools = select(School.id).where(School.municipality_id == case.school.municipality_id)
+        query = query.where(
+            or_(
+                and_(User.role_code.in_(roles), User.school_id.in_(schools)),
+                and_(
+                    User.role_code == SKOLEEIER,
+                    User.municipality_id == case.school.municipality_id,
+                ),
+            )
+        )
+    else:
+        query = query.where(User.role_code.in_(roles), User.school_id == case.school_id)
+    users = session.execute(query.order_by(User.name, User.id)).scalars()
+    return [u for u in users if independence_problem(case, u, "handler") is None]
+
+
+def _handler(session: Session, case: Case, reference: str) -> User:
+    text = reference.strip()
+    if text.startswith("u") and text[1:].isdigit():
+        user = session.get(User, int(text[1:]))
+        if user is not None and user in handler_candidates(session, case):
+            return user
     handler = find_staff(session, case.school_id, reference, "handler")
+    check_independent(case, handler, "handler")
     if handler.role_code not in (KONTAKTLAERER, LEDELSE):
         raise Refused(
             "%(name)s har ikke rollen kontaktlærer/saksbehandler og kan ikke behandle saker. "
@@ -58,20 +90,15 @@ def assign_handler(
             field="handler",
             name=handler.name,
         )
-    if case.leadership_suspected and handler.role_code == LEDELSE:
-        # § 12-5: the school's leadership must not learn that this case exists, so no
-        # leader can handle it (nor be notified of the assignment).
-        raise Refused(
-            "Saken gjelder mistanke mot skolens ledelse. Velg en kontaktlærer eller annen "
-            "ansatt som ikke er i skoleledelsen.",
-            field="handler",
-        )
-    if any(a.user_id == handler.id and a.suspected for a in case.actors):
-        raise Refused(
-            "%(name)s er mistenkt i saken og kan ikke være saksbehandler.",
-            field="handler",
-            name=handler.name,
-        )
+    return handler
+
+
+def assign_handler(
+    session: Session, case: Case, reference: str, user: User, by: audit.Initiator, now: dt.datetime
+) -> User:
+    # § 12-5: no suspect, and in a case hidden from the leadership no leader of the school
+    # (the assignment notice alone would tell them the case exists).
+    handler = _handler(session, case, reference)
     case.handler_id = handler.id
     case.handler = handler
     staff_actor(session, case, handler)
@@ -129,12 +156,16 @@ def reopen_case(
 ) -> None:
     if case.status == OPEN:
         raise Refused("Saken er allerede åpen.")
+    # A pupil has one open ordinary case and one open case hidden from the leadership;
+    # only a case of the same kind stands in the way, and the reference shown is one the
+    # user may see (a hidden case's never reaches the leadership).
     other = session.execute(
         select(Case.reference).where(
             Case.school_id == case.school_id,
             Case.pupil_key == case.pupil_key,
             Case.status == OPEN,
             Case.id != case.id,
+            Case.leadership_suspected.is_(case.leadership_suspected),
         )
     ).scalar()
     if other is not None:

@@ -1,4 +1,5 @@
-"""What the lists and the case page show: plain rows, stages, deadlines, the checklist.
+"""What the lists and the case page show: plain rows, stages, deadlines, the checklist,
+the open drafts' age and the reports filed late.
 
 Lists are filtered in SQL by `visible_to`, so nothing a user may not see is ever loaded
 for them, counted for them or given a deadline for them (§ 12-5).
@@ -15,14 +16,20 @@ from sqlalchemy.orm import Session
 
 from trygg.accounts.principal import Principal
 from trygg.calendar.clock import oslo_time
-from trygg.calendar.deadlines import CaseFacts, Deadline, case_deadlines, statsforvalteren_from
+from trygg.calendar.deadlines import (
+    CaseFacts,
+    Deadline,
+    case_deadlines,
+    is_late_report,
+    report_delay,
+    statsforvalteren_from,
+)
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.access import visible_to
 from trygg.cases.documents import documents_of
-from trygg.cases.workflow import pending_evaluation_dates
 from trygg.models import Case, CaseDocument, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
-from trygg.models.documents import FINAL
+from trygg.models.documents import DRAFT, FINAL
 
 PER_PAGE = 25
 
@@ -78,23 +85,60 @@ def calendar_for(session: Session, school_id: int) -> SchoolCalendar:
 
 
 def case_facts(session: Session, case: Case) -> CaseFacts:
+    """What the deadlines depend on (what starts and ends each: trygg.calendar.deadlines)."""
     docs = documents_of(session, case)
     reports = [d for d in docs if d.kind == "meldeskjema"]
+    investigations = [d for d in docs if d.kind == "undersokelse"]
     return CaseFacts(
         # A school date: the UTC timestamp as the day it was in Norway.
         reported_on=oslo_time(reports[0].created_at if reports else case.opened_at).date(),
-        investigation_started=any(d.kind == "undersokelse" for d in docs),
+        investigation_finalised=any(d.status == FINAL for d in investigations),
+        investigation_draft=any(d.status == DRAFT for d in investigations),
         unsafe_since=case.unsafe_since,
         plan_finalised=any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs),
         rektor_informed_on=case.rektor_informed_at.date() if case.rektor_informed_at else None,
         raised_with_rektor_by_home=case.raised_with_rektor_by_home,
-        evaluation_dates=pending_evaluation_dates(session, case),
+        evaluation_dates=_pending_evaluation_dates(case, docs),
         staff_suspected=case.staff_suspected,
         # A leadership case was reported straight to the school owner (§ 12-5): the
         # report itself is the report to the owner, so no rektor must record one.
         owner_report_recorded=case.owner_reported_at is not None or case.leadership_suspected,
         closed=case.status == CLOSED,
+        serious_since=_serious_since(case),
     )
+
+
+def _serious_since(case: Case) -> dt.date | None:
+    if not case.serious:
+        return None
+    # The case stores whether it is serious, not since when: the box is ticked when the
+    # rektor receives the case (trygg.cases.leadership.receive). The first receipt is the
+    # earliest day it can have been ticked, so the deadline errs early, never late.
+    return oslo_time(case.received_at or case.opened_at).date()
+
+
+def _pending_evaluation_dates(case: Case, docs: list[CaseDocument]) -> tuple[dt.date, ...]:
+    """When the plan in force, the newest final version, is next evaluated.
+
+    A revision in progress does not replace the plan in force: until it is finalised the
+    final plan runs on, and so does the date its last evaluation set ("ny_versjon" asks
+    for a revision and sets that date just as "ny_evaluering" does).
+    """
+    plans = [d for d in docs if d.kind == "aktivitetsplan" and d.status == FINAL]
+    if not plans or case.status == CLOSED:
+        return ()
+    plan = plans[-1]
+    evaluations = [
+        d for d in docs if d.kind == "evaluering" and d.status == FINAL and d.parent_id == plan.id
+    ]
+    if evaluations:
+        step = evaluations[-1].data.get("next", {})
+        if step.get("action") in ("ny_evaluering", "ny_versjon") and step.get("evaluate_on"):
+            return (dt.date.fromisoformat(step["evaluate_on"]),)
+        return ()
+    dates = {m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")}
+    # One evaluation meeting covers every measure: the first date is the one that is due.
+    return tuple(sorted(dt.date.fromisoformat(d) for d in dates))[:1]
 
 
 def stage_of(session: Session, case: Case) -> str:
@@ -213,3 +257,53 @@ def duties(session: Session, case: Case) -> list[tuple[str, bool, str]]:
 def latest_final(docs: list[CaseDocument], kind: str) -> CaseDocument | None:
     finals = [d for d in docs if d.kind == kind and d.status == FINAL]
     return finals[-1] if finals else None
+
+
+@dataclass(frozen=True)
+class OpenDraft:
+    """A document begun and not finalised: it meets no deadline, so its age is shown."""
+
+    kind: str
+    number: int
+    started_on: dt.date  # the school date it was begun
+    school_days: int  # school days since then (0 on the day it was begun)
+
+
+def open_drafts(session: Session, case: Case, today: dt.date) -> list[OpenDraft]:
+    if case.status == CLOSED:
+        return []
+    calendar = calendar_for(session, case.school_id)
+    drafts = []
+    for doc in documents_of(session, case):
+        if doc.status != DRAFT:
+            continue
+        started = oslo_time(doc.created_at).date()
+        age = calendar.school_days_after(started, today)
+        drafts.append(OpenDraft(doc.kind, doc.number, started, age))
+    return drafts
+
+
+@dataclass(frozen=True)
+class LateReport:
+    """A meldeskjema filed more than LATE_REPORT_SCHOOL_DAYS school days after the event."""
+
+    number: int
+    happened_on: dt.date
+    filed_on: dt.date
+    school_days: int
+
+
+def late_reports(session: Session, case: Case) -> list[LateReport]:
+    calendar = calendar_for(session, case.school_id)
+    late = []
+    for doc in documents_of(session, case, "meldeskjema"):
+        happened = doc.data.get("happened_at")
+        if not happened:  # optional in the form: then nothing can be said
+            continue
+        # Stored as the Oslo wall-clock time the reporter typed ("2026-09-14T08:30").
+        happened_on = dt.date.fromisoformat(str(happened)[:10])
+        filed_on = oslo_time(doc.created_at).date()
+        if is_late_report(happened_on, filed_on, calendar):
+            delay = report_delay(happened_on, filed_on, calendar)
+            late.append(LateReport(doc.number, happened_on, filed_on, delay))
+    return late

@@ -210,22 +210,3 @@ def _plan_from_evaluation(
     doc.parent_id = plan.id
     record_event(session, case, "plan_version_started", user.id, now, number=doc.number)
     return doc
-
-
-def pending_evaluation_dates(session: Session, case: Case) -> tuple[dt.date, ...]:
-    """When the current plan is next to be evaluated, if it has not been."""
-    plan = final_plan(session, case)
-    if plan is None or case.status == CLOSED:
-        return ()
-    evaluations = [
-        d
-        for d in documents_of(session, case, "evaluering")
-        if d.status == FINAL and d.parent_id == plan.id
-    ]
-    if evaluations:
-        step = evaluations[-1].data.get("next", {})
-        if step.get("action") == "ny_evaluering" and step.get("evaluate_on"):
-            return (dt.date.fromisoformat(step["evaluate_on"]),)
-        return ()
-    dates = {m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")}
-    return tuple(sorted(dt.date.fromisoformat(d) for d in dates))[:1]

@@ -72,6 +72,9 @@ class ReportPart(Input):
     kinds: tuple[ViolationKind, ...] = Field(min_length=1, max_length=9)
     staff_suspected: bool
     leadership_suspected: bool
+    # Why the report went straight to the school owner, not to the rektor: a leader is
+    # suspected, the reporter could not say who (§ 12-5), or no leader could receive it.
+    sent_to_owner: Literal["ledelse", "vet_ikke", "ingen_ledelse"] | None = None
     guardians_informed: GuardiansInformed | None = None
 
     @model_validator(mode="after")

@@ -31,6 +31,13 @@ _REFERENCES: dict[str, tuple[tuple[tuple[str, ...], frozenset[str], bool], ...]]
 
 _KIND_NAMES = {"staff": "en ansatt", "pupil": "en elev", "guardian": "en foresatt"}
 
+# § 12-5 independence: a suspected employee never leads the plan or carries out a measure,
+# whichever form or input file names them (trygg.cases.actors checks the accounts too).
+_DUTIES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "aktivitetsplan": (("plan", "responsible"), ("plan", "measures", "*", "by")),
+    "evaluering": (("evaluation", "measures", "*", "by"),),
+}
+
 
 def _walk(data: object, path: Sequence[str], loc: Loc = ()) -> Iterator[tuple[Loc, object]]:
     if not path:
@@ -77,12 +84,36 @@ def _actor_problems(data: Mapping[str, object], kinds: dict[str, str]) -> list[t
     return problems
 
 
+def _suspects(data: Mapping[str, object]) -> set[str]:
+    actors = data.get("actors")
+    if not isinstance(actors, list):
+        return set()
+    return {
+        actor["id"].strip()
+        for actor in actors
+        if isinstance(actor, Mapping)
+        and actor.get("suspected") is True
+        and isinstance(actor.get("id"), str)
+    }
+
+
+def _duty_problems(kind: str, data: Mapping[str, object]) -> list[tuple[Loc, str]]:
+    suspects = _suspects(data)
+    return [
+        (loc, f"«{value.strip()}» er mistenkt i saken (§ 12-5) og kan ikke være ansvarlig")
+        for path in _DUTIES.get(kind, ())
+        for loc, value in _walk(data, path)
+        if isinstance(value, str) and value.strip() in suspects
+    ]
+
+
 def reference_problems(kind: str, data: object) -> list[tuple[Loc, str]]:
     """Return (location, Norwegian message) for every reference to a wrong or unknown actor."""
     if not isinstance(data, Mapping):
         return []
     kinds = _actor_kinds(data)
     problems = _actor_problems(data, kinds) if "actors" in data else []
+    problems.extend(_duty_problems(kind, data))
     for path, allowed, pupil_allowed in _REFERENCES.get(kind, ()):
         for loc, value in _walk(data, path):
             if not isinstance(value, str) or not value.strip():

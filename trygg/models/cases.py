@@ -17,9 +17,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Integer,
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
@@ -33,9 +35,12 @@ class Case(Base):
     """One pupil's school-environment case. Never deleted; closing keeps everything."""
 
     __tablename__ = "cases"
+    # Each school numbers its own cases, so two schools both have a "2026/0001"
+    # (trygg.cases.reports: the reference series).
+    __table_args__ = (UniqueConstraint("school_id", "reference", name="uq_cases_school_reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    reference: Mapped[str] = mapped_column(String(40))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     pupil_name: Mapped[str] = mapped_column(String(200))
     # Lower-cased name and class: "one open case per pupil" is looked up on these.
@@ -55,7 +60,15 @@ class Case(Base):
     # § 12-5 routing. Once set by a report these are never cleared: hiding a case from
     # a suspected leader must not depend on later edits.
     staff_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Hidden from the school's whole leadership: a leader is suspected (by the accounts),
+    # or the reporter could not say who ("en i skoleledelsen", "vet ikke").
     leadership_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The report went straight to the school owner: a case hidden from the leadership, or
+    # a school where no leader could receive it. The school owner sees the case.
+    routed_to_owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # An ordinary case about a pupil who also has a case hidden from the leadership: the
+    # link the school owner sees (never shown to anyone who cannot see the hidden case).
+    hidden_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     serious: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     owner_reported_to: Mapped[str] = mapped_column(String(300), default="")
@@ -65,6 +78,17 @@ class Case(Base):
     actors: Mapped[list[CaseActor]] = relationship(
         back_populates="case", order_by="CaseActor.id", cascade="save-update, merge"
     )
+
+
+class CaseSeries(Base):
+    """The last number given in one series of case references: a school's year, or the
+    school owner's own year for cases hidden from a school's leadership. Counted here, in
+    the filing transaction, so a series has no gaps that betray a case someone cannot see."""
+
+    __tablename__ = "case_series"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CaseActor(Base):

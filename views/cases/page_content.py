@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
@@ -66,6 +66,52 @@ def deadline_badges(deadlines: tuple[Deadline, ...] | list[Deadline]) -> list[di
             "state_text": str(STATE_TEXTS.get(d.state, "")),
         }
         for d in deadlines
+    ]
+
+
+def _draft_ages(drafts: list[overview.OpenDraft], today: dt.date) -> list[str]:
+    """A draft meets no deadline (trygg.calendar.deadlines), so the page says how old it is."""
+    texts = []
+    for draft in drafts:
+        kind, number = str(KIND_NAMES.get(draft.kind, draft.kind)), _draft_number(draft)
+        started = date_text(draft.started_on)
+        if draft.started_on == today:
+            age = gettext("i dag")
+        elif draft.school_days == 0:
+            age = gettext("ingen skoledager siden")
+        else:
+            age = ngettext(
+                "for %(num)d skoledag siden", "for %(num)d skoledager siden", draft.school_days
+            )
+        texts.append(
+            gettext(
+                "%(kind)s %(number)s: utkast påbegynt %(date)s, %(age)s.",
+                kind=kind,
+                number=number,
+                date=started,
+                age=age,
+            )
+        )
+    return texts
+
+
+def _draft_number(draft: overview.OpenDraft) -> str:
+    if draft.kind == "aktivitetsplan":
+        return gettext("versjon %(n)d", n=draft.number)
+    return gettext("nr. %(n)d", n=draft.number)
+
+
+def _late_reports(late: list[overview.LateReport]) -> list[str]:
+    return [
+        gettext(
+            "Meldeskjema nr. %(n)d ble sendt %(filed)s, %(days)d skoledager etter hendelsen "
+            "(%(happened)s).",
+            n=report.number,
+            filed=date_text(report.filed_on),
+            days=report.school_days,
+            happened=date_text(report.happened_on),
+        )
+        for report in late
     ]
 
 
@@ -177,6 +223,8 @@ def _header(case: Case) -> dict[str, Any]:
         "stage": gettext(overview.STAGES[overview.stage_of(db.session, case)]),
         "handler": case.handler.name if case.handler else "",
         "section_12_5": case.staff_suspected,
+        # Hidden from the leadership (§ 12-5): the school owner received the report, and
+        # the page says so instead of speaking of the rektor.
         "leadership_suspected": case.leadership_suspected,
         "serious": case.serious,
         "opened": timestamp_text(case.opened_at),
@@ -211,12 +259,19 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
     return {
         "case": _header(case),
         "deadlines": deadline_badges(overview.deadlines_of(db.session, case, today)),
+        "drafts": _draft_ages(overview.open_drafts(db.session, case, today), today),
+        "late_reports": _late_reports(overview.late_reports(db.session, case)),
         "statsforvalteren": date_text(statsforvalteren),
         # § 12-5: "straks" to the school owner; a leadership case went there directly.
         "owner_warning": is_open
         and case.staff_suspected
         and not case.leadership_suspected
+        and not case.routed_to_owner
         and case.owner_reported_at is None,
+        # Whether a report named a leader, or none could say who (both hidden, § 12-5).
+        "leader_named": any(
+            d.kind == "meldeskjema" and d.data.get("leadership_suspected") for d in docs
+        ),
         "duties": [
             {"name": gettext(name), "done": done, "where": gettext(where)}
             for name, done, where in overview.duties(db.session, case)

@@ -7,6 +7,7 @@ every other form is built fresh (formdata=None), so one refused form never blank
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
@@ -27,24 +28,25 @@ from forms.cases import (
     PersonForm,
     ReceiptForm,
 )
-from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
+from trygg.accounts.roles import SKOLEEIER
 from trygg.calendar.clock import oslo_now
-from trygg.cases.actors import roster
-from trygg.cases.events import suspected_user_ids
+from trygg.cases.leadership import handler_candidates
 from trygg.cases.registry import pupil_choices
 from trygg.models import Case
 
 
 def handler_choices(case: Case) -> list[SelectChoice]:
-    """Who can handle the case: staff with a handling role, never a suspected person, and
-    no leader when a leader is suspected (no leader may see that case)."""
-    suspects = suspected_user_ids(case)
-    roles = (KONTAKTLAERER,) if case.leadership_suspected else (KONTAKTLAERER, LEDELSE)
+    """Who can handle the case (trygg.cases.leadership.handler_candidates): never a
+    suspect, and in a case hidden from the leadership no leader of the school, but
+    handlers from every school of the municipality and the school owner itself."""
     choices = [SelectChoice("", gettext("Velg saksbehandler"))]
-    for user in roster(db.session, case.school_id):
-        if user.role_code in roles and user.id not in suspects:
-            label = f"{user.name} ({user.title})" if user.title else user.name
-            choices.append(SelectChoice(f"u{user.id}", label))
+    for user in handler_candidates(db.session, case):
+        label = f"{user.name} ({user.title})" if user.title else user.name
+        if user.role_code == SKOLEEIER:
+            label = gettext("%(name)s – skoleeier behandler saken selv", name=label)
+        elif user.school_id != case.school_id and user.school is not None:
+            label = f"{label} – {user.school.name}"
+        choices.append(SelectChoice(f"u{user.id}", label))
     return choices
 
 
@@ -59,6 +61,22 @@ def _receipt(case: Case) -> ReceiptForm:
             "raised_with_rektor_by_home": case.raised_with_rektor_by_home,
             "serious": case.serious,
         },
+    )
+
+
+def _owner_words(forms: dict[str, BaseForm]) -> None:
+    """A case hidden from the leadership was received by the school owner: its forms
+    speak of the owner, never of the rektor (§ 12-5)."""
+    receive: Any = forms["receive"]
+    receive.rektor_informed_at.label.text = gettext("Når fikk skoleeier vite om saken?")
+    receive.rektor_informed_at.description = gettext(
+        "Dato og klokkeslett da skoleeier mottok meldingen."
+    )
+    receive.serious.description = ""
+    assign: Any = forms["assign"]
+    assign.handler.description = gettext(
+        "Ingen i skoleledelsen ved skolen kan behandle saken. Velg en kontaktlærer eller "
+        "leder ved en av kommunens skoler, eller behandle saken selv som skoleeier."
     )
 
 
@@ -90,6 +108,8 @@ def case_forms(case: Case, bound: Mapping[str, BaseForm]) -> dict[str, BaseForm]
         or PersonForm(formdata=None, prefix=PERSON, data={"kind": "pupil"}),
     }
     forms["assign"].handler.choices = handler_choices(case)  # type: ignore[attr-defined]
+    if case.leadership_suspected:
+        _owner_words(forms)
     own_pupil = gettext("Eleven saken gjelder (%(name)s)", name=case.pupil_name)
     forms["person"].guardian_of.choices = [  # type: ignore[attr-defined]
         SelectChoice("", own_pupil),

@@ -39,7 +39,7 @@ from trygg.accounts.principal import Principal
 from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.calendar.formats import date_text
 from trygg.cases import actors, leadership, overview
-from trygg.cases.access import case_access
+from trygg.cases.access import case_access, linked_cases
 from trygg.cases.actors import PersonInput
 from trygg.cases.registry import register_person
 from trygg.errors import Refused
@@ -152,6 +152,12 @@ def _row(row: overview.CaseRow) -> dict[str, Any]:
 def _render_case(case: Case, failed: BaseForm | None = None, **bound: BaseForm) -> str:
     user = current_user()
     values = case_page(case, user, today())
+    # The pupil's ordinary case and the one hidden from the leadership, as far as the user
+    # may see them: only someone who may see both (the school owner) sees the link.
+    values["linked"] = [
+        {"id": c.id, "reference": c.reference, "open": c.status != CLOSED}
+        for c in linked_cases(db.session, user, case)
+    ]
     forms = case_forms(case, bound)
     actor = audit_initiator()
     audit.record(db.session, actor, "case.viewed", "case", str(case.id), now=now())
@@ -160,7 +166,7 @@ def _render_case(case: Case, failed: BaseForm | None = None, **bound: BaseForm) 
     return render_template("cases/show.html", **values, forms=forms, failed=failed)
 
 
-@bp.route("/saker/<int:case_id>")
+@bp.route("/saker/<id:case_id>")
 @requires(can_see_cases)
 def show(case_id: int) -> str:
     return _render_case(case_or_404(case_id))
@@ -191,7 +197,7 @@ def _done(case: Case, message: str, anchor: str | None = None, alerts: bool = Fa
     return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
 
 
-@bp.route("/saker/<int:case_id>/mottatt", methods=["POST"])
+@bp.route("/saker/<id:case_id>/mottatt", methods=["POST"])
 @requires(can_see_cases)
 def receive(case_id: int) -> str | Response:
     case = _managed_case(case_id)
@@ -217,7 +223,7 @@ def receive(case_id: int) -> str | Response:
     return _done(case, gettext("Det er registrert når rektor fikk vite om saken."))
 
 
-@bp.route("/saker/<int:case_id>/saksbehandler", methods=["POST"])
+@bp.route("/saker/<id:case_id>/saksbehandler", methods=["POST"])
 @requires(can_see_cases)
 def assign(case_id: int) -> str | Response:
     case = _managed_case(case_id)
@@ -235,7 +241,7 @@ def assign(case_id: int) -> str | Response:
     )
 
 
-@bp.route("/saker/<int:case_id>/skoleeier", methods=["POST"])
+@bp.route("/saker/<id:case_id>/skoleeier", methods=["POST"])
 @requires(can_see_cases)
 def owner_report(case_id: int) -> str | Response:
     case = _managed_case(case_id, owner_report=True)
@@ -258,7 +264,7 @@ def owner_report(case_id: int) -> str | Response:
     return _done(case, gettext("Det er registrert at saken er meldt til skoleeier."), alerts=True)
 
 
-@bp.route("/saker/<int:case_id>/avslutt", methods=["POST"])
+@bp.route("/saker/<id:case_id>/avslutt", methods=["POST"])
 @requires(can_see_cases)
 def close(case_id: int) -> str | Response:
     case = _managed_case(case_id)
@@ -275,7 +281,7 @@ def close(case_id: int) -> str | Response:
     return _done(case, gettext("Saken er avsluttet."))
 
 
-@bp.route("/saker/<int:case_id>/gjenapne", methods=["POST"])
+@bp.route("/saker/<id:case_id>/gjenapne", methods=["POST"])
 @requires(can_see_cases)
 def reopen(case_id: int) -> str | Response:
     case = _managed_case(case_id)
@@ -288,7 +294,7 @@ def reopen(case_id: int) -> str | Response:
     return _done(case, gettext("Saken er åpnet igjen."))
 
 
-@bp.route("/saker/<int:case_id>/personer", methods=["POST"])
+@bp.route("/saker/<id:case_id>/personer", methods=["POST"])
 @requires(can_see_cases)
 def add_person(case_id: int) -> str | Response:
     case = case_or_404(case_id, edit=True)

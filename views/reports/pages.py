@@ -11,12 +11,14 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from database import db
 from forms.reports import (
     ARENAS,
     MAX_OTHER_PUPILS,
     PUPIL_ROLES,
+    SUSPECT_ANSWERS,
     VIOLATION_KINDS,
     OtherPupilForm,
     ReportForm,
@@ -77,7 +79,6 @@ def _new_report(form: ReportForm) -> NewReport:
         kinds=tuple(form.kinds.data or ()),
         pupil_said_so=_yes(form.pupil_said_so.data),
         staff_suspected=staff_suspected,
-        leadership_suspected=_yes(form.leadership_suspected.data),
         suspected_name=(form.suspected_name.data or "") if staff_suspected else "",
         happened_at=form.happened_at.data,
         arena_detail=form.arena_detail.data or "",
@@ -162,15 +163,17 @@ def _add_pupil(form: ReportForm) -> str:
 @requires(can_file_report)
 def new() -> str | Response:
     form = ReportForm()
+    form.suspected_name.choices = _suspect_choices()
     if request.method == "POST":
         # "Which Ola?" answers rewrite the text as typed, before anything reads it.
-        people = report_people(_new_report(form), acting_user())
+        people = report_people(db.session, _new_report(form), acting_user())
         apply_answers(_text_fields(form), people, request.form)
         if _change_rows(form):
             return _render_form(form)
         added = _add_pupil(form)
         if added:
-            return _render_form(form, report_names(_new_report(form), acting_user()), added)
+            names = report_names(db.session, _new_report(form), acting_user())
+            return _render_form(form, names, added)
     if form.validate_on_submit():
         try:
             doc = file_report(
@@ -193,14 +196,23 @@ def new() -> str | Response:
     if request.method == "POST":
         # Every problem at once: the name questions beside the other errors, so the
         # reporter is not sent round twice.
-        names = report_names(_new_report(form), acting_user())
+        names = report_names(db.session, _new_report(form), acting_user())
         return _render_form(form, None if names.clear else names)
     return _render_form(form)
 
 
-def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str = "") -> str:
+def _suspect_choices() -> list[SelectChoice]:
+    """The school's staff, the reporter left out, and the answers that name nobody."""
     user = current_user()
-    staff = sorted({u.name for u in roster(db.session, user.school_id or 0) if u.id != user.id})
+    staff = [u for u in roster(db.session, user.school_id or 0) if u.id != user.id]
+    return [
+        SelectChoice("", gettext("Velg …")),
+        *(SelectChoice(f"u{u.id}", f"{u.name} ({u.title})" if u.title else u.name) for u in staff),
+        *(SelectChoice(value, str(label)) for value, label in SUSPECT_ANSWERS.items()),
+    ]
+
+
+def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str = "") -> str:
     errors = _error_items(form)
     if names is not None:
         button = ("send", gettext("Bruk svarene og send meldingen"))
@@ -212,7 +224,6 @@ def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str =
         notice=notice,
         # Confirmed «not a name» words travel with the form until it is sent.
         not_names=confirmed_words(request.form) if request.method == "POST" else [],
-        staff=staff,
         # The <template> row rows.js copies; __index__ becomes the next free index.
         blank_row=OtherPupilForm(formdata=None, prefix="others-__index__-"),
         next_index=form.others.last_index + 1,
@@ -220,10 +231,16 @@ def _render_form(form: ReportForm, names: NameCheck | None = None, notice: str =
     )
 
 
+def _suspect_text(receipt: ReportReceipt) -> str:
+    if receipt.suspect_answer == "named" and receipt.suspect_name:
+        return receipt.suspect_name
+    if receipt.suspect_answer in SUSPECT_ANSWERS:
+        return str(SUSPECT_ANSWERS[receipt.suspect_answer])
+    return ""
+
+
 def _receipt_view(receipt: ReportReceipt) -> dict[str, Any]:
     data = receipt.data
-    leadership = bool(data.get("leadership_suspected"))
-    staff = bool(data.get("staff_suspected"))
     informed = data.get("guardians_informed") or {}
     return {
         "id": receipt.document_id,
@@ -231,10 +248,12 @@ def _receipt_view(receipt: ReportReceipt) -> dict[str, Any]:
         "filed_at": timestamp_text(receipt.filed_at),
         "school": receipt.school,
         "municipality": receipt.municipality,
-        # Routing as this reporter's own answers decided it: another report on the same
-        # case must not reveal itself here.
-        "recipient": "owner" if leadership else "rektor",
-        "section_12_5": staff,
+        # Where this report went, as decided when it was filed: another report on the
+        # same case must not reveal itself here. The page names the body that received
+        # it (the leadership, or the school owner), not the people.
+        "to_owner": receipt.route == "owner",
+        "why_owner": data.get("sent_to_owner") or ("ledelse" if receipt.route == "owner" else ""),
+        "section_12_5": bool(data.get("staff_suspected")),
         "pupil_name": receipt.pupil_name,
         "pupil_class": receipt.pupil_class,
         # Times the reporter typed, stored as typed (Oslo time).
@@ -253,13 +272,13 @@ def _receipt_view(receipt: ReportReceipt) -> dict[str, Any]:
             }
             for other in receipt.others
         ],
-        "staff_suspected": staff,
-        "leadership_suspected": leadership,
+        "staff_suspected": bool(data.get("staff_suspected")),
+        "suspect": _suspect_text(receipt),
         "guardians_informed_at": stored_text(informed.get("at")),
     }
 
 
-@bp.route("/<int:document_id>")
+@bp.route("/<id:document_id>")
 @requires(can_file_report)
 def receipt(document_id: int) -> str:
     doc = own_report_or_404(document_id)
@@ -267,7 +286,7 @@ def receipt(document_id: int) -> str:
     return render_template("reports/receipt.html", report=view)
 
 
-@bp.route("/<int:document_id>/word")
+@bp.route("/<id:document_id>/word")
 @requires(can_file_report)
 def receipt_docx(document_id: int) -> Response:
     doc = own_report_or_404(document_id)
