@@ -25,10 +25,12 @@ from layout import (  # noqa: E402
 
 from trygg.documents.contract_doc import contract_markdown  # noqa: E402
 
+# Opplæringslova (lov 2023) § 12-4, the written plan, in bokmål (the Act is in nynorsk).
 FIVE_ELEMENTS = (
-    "Etter opplæringslova § 12-4 skal planen vise hvilket problem tiltakene skal løse, "
+    "Etter opplæringslova (2023) § 12-4 skal skolen lage en skriftlig plan når det skal "
+    "settes inn tiltak i en sak. I planen skal det stå hvilket problem tiltakene skal løse, "
     "hvilke tiltak skolen har planlagt, når tiltakene skal gjennomføres, hvem som er "
-    "ansvarlig for gjennomføringen, og når tiltakene skal evalueres."
+    "ansvarlig for gjennomføringen av tiltakene, og når tiltakene skal evalueres."
 )
 
 
@@ -78,7 +80,8 @@ def meldeskjema() -> object:
     heading(doc, "4. Foresatte informert")
     facts(doc, (("Når", "{{ guardians_informed_at }}"), ("Av hvem", "{{ guardians_informed_by }}")))
     legend(doc)
-    signature(doc, ("Melders underskrift", "Mottatt av rektor"))
+    # Not «rektor»: a § 12-5 report about the leadership is received by the school owner.
+    signature(doc, ("Melder: {{ reporter }}", "Mottatt av rektor eller skoleeier"))
     return doc
 
 
@@ -212,7 +215,7 @@ def aktivitetsplan() -> object:
     text(doc, "{{ statsforvalteren }}")
     text(doc, "Kontakt hos skoleeier: {{ owner_contact }}.", small=True)
     legend(doc)
-    signature(doc, ("Ansvarlig: {{ responsible }}", "Rektor"))
+    signature(doc, ("Ansvarlig leder: {{ responsible }}", "Rektor"))
     return doc
 
 
@@ -263,9 +266,14 @@ def evaluering() -> object:
 
 
 def kvittering() -> object:
-    doc = new_document("Kvittering")
-    header_and_footer(doc)
-    title(doc, "Kvittering", "for lest skolens plan for trygt og godt skolemiljø")
+    doc = new_document("Kvittering for at skolens plan er lest")
+    # Unmarked: a kvittering holds nothing confidential (offentleglova is the rule).
+    header_and_footer(doc, marked=False)
+    title(
+        doc,
+        "Kvittering for at skolens plan er lest",
+        "Skolens plan for trygt og godt skolemiljø (opplæringslova kapittel 12)",
+    )
     facts(
         doc,
         (
@@ -303,7 +311,7 @@ def kvittering() -> object:
 
 def kvitteringsliste() -> object:
     doc = new_document("Oversikt over kvitteringer")
-    header_and_footer(doc)
+    header_and_footer(doc, marked=False)
     title(
         doc,
         "Oversikt over kvitteringer",
@@ -325,8 +333,9 @@ def kvitteringsliste() -> object:
         ("{{ r.name }}", "{{ r.title }}", "{{ r.signed_at }}"),
         (7.0, 5.1, 4.5),
         "r in rows",
+        keep_with_next=True,
     )
-    signature(doc, ("Rektor", ""))
+    signature(doc, ("Rektor",))
     return doc
 
 

@@ -118,7 +118,9 @@ def _field(paragraph: Paragraph, instruction: str, size: float) -> None:
             run._r.append(char)
 
 
-def header_and_footer(doc: DocumentObject) -> None:
+def header_and_footer(doc: DocumentObject, marked: bool = True) -> None:
+    """Municipality, school, reference and date; `marked` adds the confidentiality line,
+    which only the case documents carry (a kvittering holds nothing confidential)."""
     section = doc.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
     header = section.header
@@ -130,10 +132,11 @@ def header_and_footer(doc: DocumentObject) -> None:
     second.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     second.add_run("{{ school_name }}")
     second.add_run("\tDato: {{ document_date }}")
-    mark = header.add_paragraph()
-    run = mark.add_run("{{ marking }}")
-    run.font.size, run.font.color.rgb, run.bold = Pt(9), MARK_RED, True
-    _border(mark, "bottom")
+    if marked:
+        mark = header.add_paragraph()
+        run = mark.add_run("{{ marking }}")
+        run.font.size, run.font.color.rgb, run.bold = Pt(9), MARK_RED, True
+    _border(header.paragraphs[-1], "bottom")
     for paragraph in header.paragraphs:
         paragraph.paragraph_format.space_after = Pt(0)
 
@@ -157,7 +160,9 @@ def title(doc: DocumentObject, text: str, subtitle: str) -> None:
 
 
 def heading(doc: DocumentObject, text: str, level: int = 1) -> None:
-    doc.add_heading(text, level=level)
+    # Keep-with-next is in the heading styles too; set on the paragraph as well, since a
+    # municipality may restyle the headings, and a heading alone at a page foot is ugly.
+    doc.add_heading(text, level=level).paragraph_format.keep_with_next = True
 
 
 def text(
@@ -182,6 +187,15 @@ def _shade(cell: _Cell, fill: str) -> None:
 def _row_flag(row: object, flag: str) -> None:
     trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     trpr.append(OxmlElement(f"w:{flag}"))
+
+
+def _keep_with_next(table: Table) -> None:
+    # Word keeps a row whose paragraphs are keep-with-next on the page of the next row,
+    # and LibreOffice reads a table of such rows as "keep with next paragraph".
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _cell_text(cell: _Cell, content: str, bold: bool = False, size: float = 10) -> None:
@@ -226,11 +240,13 @@ def loop_table(
     cells: Sequence[str],
     widths: Sequence[float],
     loop: str,
-) -> None:
+    keep_with_next: bool = False,
+) -> Paragraph:
     """Header row repeated on every page, then one unsplittable row per item of the loop.
 
     `loop` is "m in measures"; the {%tr %} tags sit in rows of their own, which docxtpl
-    removes, as its row-loop rules require.
+    removes, as its row-loop rules require. `keep_with_next` keeps the table's end on the
+    page of what follows (the signature block). Returns the spacer paragraph after it.
     """
     table = _table(doc, widths, 4)
     head, opener, body, closer = table.rows
@@ -244,44 +260,57 @@ def loop_table(
         _cell_text(cell, content)
     _row_flag(body, "cantSplit")
     _cell_text(closer.cells[0], "{%tr endfor %}")
-    doc.add_paragraph().paragraph_format.space_after = Pt(2)
+    if keep_with_next:
+        _keep_with_next(table)
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(2)
+    spacer.paragraph_format.keep_with_next = keep_with_next
+    return spacer
 
 
 def legend(doc: DocumentObject) -> None:
+    """The labels' key. It ends every case document and is kept with the signature block
+    after it, so a page never holds the signatures alone."""
     heading(doc, "Forklaring av betegnelser")
     text(
         doc,
         "Andre elever og deres foresatte er anonymisert i dette dokumentet. Koblingen "
         "mellom navn og betegnelse oppbevares i skolens saksbehandlingssystem.",
         small=True,
-    )
+    ).paragraph_format.keep_with_next = True
     loop_table(
         doc,
         ("Betegnelse", "Beskrivelse"),
         ("{{ l.label }}", "{{ l.description }}"),
         (5.0, 11.6),
         "l in legend",
+        keep_with_next=True,
     )
     text(doc, "{%p if not legend %}")
-    text(doc, "Ingen andre personer er omtalt i dokumentet.")
+    none = text(doc, "Ingen andre personer er omtalt i dokumentet.")
+    none.paragraph_format.keep_with_next = True
     text(doc, "{%p endif %}")
 
 
-def signature(doc: DocumentObject, lines: Sequence[str]) -> None:
-    """Signature lines, then the end marker the post-render guard looks for."""
+def signature(doc: DocumentObject, signers: Sequence[str]) -> None:
+    """One column per signer: the role, then a labelled cell for place and date and one
+    for the signature; then the end marker the post-render guard looks for.
+
+    Every paragraph keeps with the next, down to the end marker: the block never splits,
+    and with the keep on what precedes it (legend, list) it never stands alone on a page.
+    """
     heading(doc, "Underskrift")
-    table = _table(doc, (8.3, 8.3), 2)
-    for cell, label in zip(table.rows[0].cells, lines, strict=False):
-        _cell_text(cell, "\n\n" + label, size=9.5)
-    for cell in table.rows[1].cells:
-        _cell_text(cell, "Sted og dato:", size=9.5)
+    width = 16.6 / 2
+    table = _table(doc, [width] * len(signers), 3)
+    role, place, sign = table.rows
+    for index, signer in enumerate(signers):
+        _cell_text(role.cells[index], signer, bold=True, size=9.5)
+        _shade(role.cells[index], LABEL_FILL)
+        _cell_text(place.cells[index], "Sted og dato\n", size=9)
+        _cell_text(sign.cells[index], "Underskrift\n\n", size=9)
     for row in table.rows:
         _row_flag(row, "cantSplit")
-    # Keep the block together: a signature alone on the next page looks forged.
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+    _keep_with_next(table)
     end = doc.add_paragraph()
     end.paragraph_format.space_before = Pt(12)
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT

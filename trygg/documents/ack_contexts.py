@@ -4,7 +4,7 @@ These name the employee: an acknowledgement is a personal, signed statement, and
 acting in their role are named in every document.
 """
 
-from trygg.documents.context import DocumentContext, TextCollector, common_variables
+from trygg.documents.context import Context, DocumentContext, TextCollector, common_variables
 from trygg.documents.inputs import AcknowledgementInput, AcknowledgementListInput
 from trygg.documents.vocabulary import DOCUMENT_TITLES, NOT_GIVEN, format_datetime, yes_no
 
@@ -20,6 +20,12 @@ CONFIRMATION_STATEMENTS = {
     ),
     "knows_confidentiality": ("Jeg kjenner taushetsplikten og hvordan arbeidet skal dokumenteres."),
 }
+
+
+def _without_marking(variables: Context) -> None:
+    # A kvittering holds nothing confidential: no «Unntatt offentlighet». The variable
+    # stays, empty, for a municipality's older template that still shows it.
+    variables["marking"] = ""
 
 
 def _owner_contact(data: AcknowledgementInput | AcknowledgementListInput) -> str:
@@ -40,6 +46,7 @@ def acknowledgement_context(data: AcknowledgementInput) -> DocumentContext:
         reference,
         data.signed_at.date(),
     )
+    _without_marking(variables)
     confirmations = data.confirmations.model_dump()
     variables.update(
         {
@@ -78,6 +85,7 @@ def acknowledgement_list_context(data: AcknowledgementListInput) -> DocumentCont
         f"Skoleår {data.school_year}",
         data.generated_on,
     )
+    _without_marking(variables)
     # Unsigned first: they are who the rektor must follow up.
     rows = sorted(data.rows, key=lambda r: (r.signed_at is not None, r.name.casefold()))
     signed = sum(1 for r in data.rows if r.signed_at is not None)

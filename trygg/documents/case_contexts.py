@@ -21,6 +21,8 @@ from trygg.documents.vocabulary import (
     NEXT_ACTIONS,
     NOT_GIVEN,
     VIOLATION_KINDS,
+    count_text,
+    days_after_text,
     format_date,
     format_datetime,
     yes_no,
@@ -33,22 +35,37 @@ def _title(kind: str, reference: str, version: int | None = None) -> str:
     return f"{DOCUMENT_TITLES[kind]} – sak {reference}{suffix}"
 
 
+def _routing(staff: bool, leadership: bool, sent_to_owner: str | None) -> tuple[str, str]:
+    """The meldeskjema's route in words, and its answer to «Noen i skoleledelsen
+    mistenkt». A report that went to the school owner never says the rektor received it."""
+    hidden = "Meldingen gikk straks direkte til skoleeier, og er ikke synlig for skoleledelsen."
+    if leadership or sent_to_owner == "ledelse":
+        return f"Noen i skoleledelsen mistenkes (§ 12-5). {hidden}", yes_no(True)
+    if sent_to_owner == "vet_ikke":
+        return f"En ansatt mistenkes, og melderen vet ikke hvem (§ 12-5). {hidden}", "Vet ikke"
+    if sent_to_owner == "ingen_ledelse":
+        section = "En ansatt mistenkes (§ 12-5)." if staff else "Melding etter § 12-4."
+        return (
+            f"{section} Skolen hadde ingen i skoleledelsen som kunne ta imot meldingen, så "
+            "den gikk straks til skoleeier.",
+            yes_no(False),
+        )
+    if staff:
+        return (
+            "En ansatt mistenkes (§ 12-5). Meldingen går straks til rektor, som melder videre "
+            "til skoleeier.",
+            yes_no(False),
+        )
+    return "Meldingen går til rektor samme dag (§ 12-4).", yes_no(False)
+
+
 def report_context(data: ReportInput) -> DocumentContext:
     report = data.report
     variables, t = case_variables("meldeskjema", data, report.reported_at.date())
     pupils = [a for a in data.actors if a.kind == "pupil"]
-    if report.leadership_suspected:
-        routing = (
-            "§ 12-5: Noen i skoleledelsen mistenkes. Meldingen går straks direkte til "
-            "skoleeier, og er ikke synlig for ledelsen saken gjelder."
-        )
-    elif report.staff_suspected:
-        routing = (
-            "§ 12-5: En ansatt mistenkes. Meldingen går straks til rektor, som melder "
-            "videre til skoleeier."
-        )
-    else:
-        routing = "§ 12-4: Meldingen går til rektor samme dag."
+    routing, leadership = _routing(
+        report.staff_suspected, report.leadership_suspected, report.sent_to_owner
+    )
     informed = report.guardians_informed
     variables.update(
         {
@@ -63,7 +80,7 @@ def report_context(data: ReportInput) -> DocumentContext:
             "kinds": ", ".join(VIOLATION_KINDS[k] for k in report.kinds),
             "involved": ", ".join(t.label(a.id) for a in pupils) or "Ingen",
             "staff_suspected": yes_no(report.staff_suspected),
-            "leadership_suspected": yes_no(report.leadership_suspected),
+            "leadership_suspected": leadership,
             "routing": routing,
             "guardians_informed_at": format_datetime(informed.at if informed else None),
             "guardians_informed_by": t.label(informed.by) if informed else NOT_GIVEN,
@@ -83,6 +100,16 @@ def _kontradiksjon(conversation: Conversation) -> str:
     return "Ikke aktuelt"
 
 
+def _investigated(conversations: int, observations: int) -> str:
+    done = (
+        f"{count_text(conversations, 'samtale', 'samtaler')} og "
+        f"{count_text(observations, 'observasjon', 'observasjoner')}"
+    )
+    if conversations or observations:
+        return f"{done[0].upper()}{done[1:]}, se nedenfor."
+    return f"{done[0].upper()}{done[1:]} er registrert."
+
+
 def investigation_context(data: InvestigationInput) -> DocumentContext:
     inv = data.investigation
     dates = [inv.started_at.date(), *(c.date for c in inv.conversations)]
@@ -92,7 +119,7 @@ def investigation_context(data: InvestigationInput) -> DocumentContext:
     if informed is not None:
         days = (inv.started_at.date() - informed.date()).days
         started_after = (
-            f"Undersøkelsen startet {days} dag(er) etter at rektor ble kjent med saken "
+            f"Undersøkelsen startet {days_after_text(days)} rektor ble kjent med saken "
             f"{format_datetime(informed)}."
         )
     else:
@@ -109,10 +136,7 @@ def investigation_context(data: InvestigationInput) -> DocumentContext:
             "duty_watch": t.text(inv.watch),
             "duty_intervene": t.optional(inv.interventions),
             "duty_report": duty_report,
-            "duty_investigate": (
-                f"{len(inv.conversations)} samtale(r) og {len(inv.observations)} "
-                "observasjon(er), se nedenfor."
-            ),
+            "duty_investigate": _investigated(len(inv.conversations), len(inv.observations)),
             "duty_measures": t.optional(inv.measures_summary, empty=plan),
             "conversations": [
                 {

@@ -25,15 +25,26 @@ def _opt(name: str, meaning: str, type_: str = "tekst") -> Var:
     return Var(name, type_, False, meaning)
 
 
-COMMON = (
-    _v("municipality", "Kommunen (skoleeier), f.eks. «Oslo kommune»"),
-    _v("school_name", "Skolens navn"),
-    _v("reference", "Saksnummer (kvittering: skoleåret)"),
-    _v("document_date", "Dokumentets dato, 14.09.2026"),
-    _v("document_title", "Dokumentets tittel"),
-    _v("marking", "«Unntatt offentlighet, offl. § 13 jf. fvl. § 13 første ledd nr. 1»"),
-    _v("end_marker", "Sluttmerke: skal stå i siste avsnitt i dokumentet (kontrolleres)"),
-    _opt("owner_contact", "Kontakt hos skoleeier, eller «Ikke oppgitt»"),
+def _common(marking: Var) -> tuple[Var, ...]:
+    return (
+        _v("municipality", "Kommunen (skoleeier), f.eks. «Oslo kommune»"),
+        _v("school_name", "Skolens navn"),
+        _v("reference", "Saksnummer (kvittering: skoleåret)"),
+        _v("document_date", "Dokumentets dato, 14.09.2026"),
+        _v("document_title", "Dokumentets tittel"),
+        marking,
+        _v("end_marker", "Sluttmerke: skal stå i siste avsnitt i dokumentet (kontrolleres)"),
+        _opt("owner_contact", "Kontakt hos skoleeier, eller «Ikke oppgitt»"),
+    )
+
+
+COMMON = _common(
+    _v("marking", "«Unntatt offentlighet, offl. § 13 jf. fvl. § 13 første ledd nr. 1»")
+)
+# A kvittering holds nothing confidential, so it carries no marking. The variable stays
+# (always empty) so a municipality's older template that shows it still renders.
+ACKNOWLEDGEMENT_COMMON = _common(
+    _opt("marking", "Tom: kvitteringer er ikke unntatt offentlighet (finnes for eldre maler)")
 )
 
 LEGEND = Var(
@@ -216,8 +227,8 @@ CONTRACTS: dict[str, tuple[Var, ...]] = {
     "undersokelse": COMMON + CASE + _UNDERSOKELSE,
     "aktivitetsplan": COMMON + CASE + _AKTIVITETSPLAN,
     "evaluering": COMMON + CASE + _EVALUERING,
-    "kvittering": COMMON + _KVITTERING,
-    "kvitteringsliste": COMMON + _KVITTERINGSLISTE,
+    "kvittering": ACKNOWLEDGEMENT_COMMON + _KVITTERING,
+    "kvitteringsliste": ACKNOWLEDGEMENT_COMMON + _KVITTERINGSLISTE,
 }
 
 

@@ -30,8 +30,9 @@ sjekkes før den tas i bruk (`flask check-template MAL.docx --kind aktivitetspla
 - Ikke Jinja i dokumentegenskaper (tittel, forfatter): Trygg setter dem selv.
 - `{{ end_marker }}` skal stå i siste avsnitt i dokumentet. Finnes det ikke i resultatet,
   er noe av dokumentet tapt, og Trygg avviser det.
-- Topptekst skal vise kommune, skole, referanse, dato og `{{ marking }}`; bunntekst
-  «Side X av Y» (feltene PAGE og NUMPAGES).
+- Topptekst skal vise kommune, skole, referanse og dato, og i saksdokumentene
+  `{{ marking }}` (kvitteringene er ikke unntatt offentlighet og har ingen merking);
+  bunntekst «Side X av Y» (feltene PAGE og NUMPAGES).
 - Skrifttype: Calibri (LibreOffice bruker den metrisk like Carlito i PDF).
 """
 

@@ -87,6 +87,7 @@ def check_rendered(docx: bytes, end_marker: str, free_texts: Iterable[str]) -> N
     if missing:
         sample = missing[0][:80].replace("\n", " ")
         raise BrokenDocument(
-            f"{len(missing)} tekst(er) fra skjemaet mangler i dokumentet, blant annet "
+            f"{len(missing)} {'tekst' if len(missing) == 1 else 'tekster'} fra skjemaet "
+            "mangler i dokumentet, blant annet "
             f"«{sample}». Dokumentet er ikke laget."
         )

@@ -160,7 +160,8 @@ def _render_hostile(
         report.error(f"Det utfylte dokumentet kan ikke åpnes igjen: {type(exc).__name__}: {exc}")
         return
     text = document_text(rendered)
-    if MARKING not in text:
+    # Only the case documents are marked; a kvittering holds nothing confidential.
+    if "marking" in required_names(kind) and MARKING not in text:
         report.error(f"Merkingen «{MARKING}» står ikke i dokumentet.")
     if "NUMPAGES" not in _all_xml(rendered):
         report.warn("Bunnteksten viser ikke «Side X av Y» (feltene PAGE og NUMPAGES).")

@@ -15,7 +15,7 @@ DOCUMENT_TITLES = {
     "undersokelse": "Grunnlag for dokumentasjonsplikten",
     "aktivitetsplan": "Aktivitetsplan",
     "evaluering": "Evaluering av aktivitetsplan",
-    "kvittering": "Kvittering for skolens plan for trygt og godt skolemiljø",
+    "kvittering": "Kvittering for at skolens plan er lest",
     "kvitteringsliste": "Oversikt over kvitteringer",
 }
 
@@ -84,6 +84,7 @@ FIELD_LABELS = {
     "kinds": "Type krenkelse",
     "staff_suspected": "Ansatt mistenkt",
     "leadership_suspected": "Noen i skoleledelsen mistenkt",
+    "sent_to_owner": "Sendt direkte til skoleeier",
     "guardians_informed": "Foresatte informert",
     "guardians_informed.at": "Når",
     "guardians_informed.by": "Av hvem",
@@ -185,3 +186,19 @@ def format_datetime(value: dt.datetime | None) -> str:
 
 def yes_no(value: bool) -> str:
     return "Ja" if value else "Nei"
+
+
+def count_text(count: int, singular: str, plural: str) -> str:
+    """«ingen samtaler», «1 samtale», «2 samtaler»: a document never says «samtale(r)»."""
+    if count == 0:
+        return f"ingen {plural}"
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def days_after_text(days: int) -> str:
+    """How long after a moment something started: «samme dag som», «1 dag etter at»,
+    «3 dager etter at», and «2 dager før» when it started before it."""
+    if days == 0:
+        return "samme dag som"
+    word = "dag" if abs(days) == 1 else "dager"
+    return f"{days} {word} etter at" if days > 0 else f"{-days} {word} før"
