@@ -32,11 +32,13 @@ from trygg.config import LoginPolicy
 from trygg.errors import Refused
 from trygg.models import LoginSession, LoginThrottle, User
 from trygg.models.security import (
+    ThrottleClaim,
     checked_failure,
     claim_check,
     count_failure,
     forget,
     give_back,
+    recent_state,
     throttle_state,
 )
 
@@ -133,38 +135,56 @@ def _check_password(
     """Verify a password under the throttle; audits `<action>.failed` and the refusals."""
     engine = _engine(session)
     by_address, by_account = address_key(actor.ip), account_key(email)
-    # Always the address's row before the account's, so two requests never lock the two
-    # rows in opposite orders (PostgreSQL would end one of them as a deadlock).
+    # The account is claimed before its check, so parallel guesses at one account can
+    # never check more than the policy allows. The client address is only read here and
+    # counted after a wrong password: a school behind one address, where many people log
+    # in at the same minute, must not be slowed by its own right passwords.
     with engine.begin() as connection:
-        address = claim_check(connection, by_address, policy, now)
-        account = claim_check(connection, by_account, policy, now) if address else None
-        # An address with no other failure in the window may try a waiting or locked
-        # account: that is the real user, or one guess more from a new address.
-        exempt = address is not None and account is None and address.failures == 1
-        refused_by = by_address if address is None else None
-        if address is not None and account is None and not exempt:
-            give_back(connection, by_address, address)
-            refused_by = by_account
+        address_failures, address_until = recent_state(connection, by_address, policy, now)
+        account: ThrottleClaim | None = None
+        address: ThrottleClaim | None = None
+        refused_by: str | None = None
+        if address_until is not None and address_until > now:
+            refused_by = by_address
+        else:
+            account = claim_check(connection, by_account, policy, now)
+        if account is None and refused_by is None:
+            # An address with no failure in the window may try a waiting or locked
+            # account once: that is the real user, or one guess more from a new address.
+            # The address is claimed for it, atomically, so parallel requests from one
+            # address get that one try between them.
+            address = claim_check(connection, by_address, policy, now)
+            if address is None or address_failures or address.failures != 1:
+                if address is not None:
+                    give_back(connection, by_address, address)
+                    address = None
+                refused_by = by_account
         refusal = (
             _refusal(*throttle_state(connection, refused_by), policy, now) if refused_by else None
         )
-    if refusal is not None or address is None:
-        message, params = refusal or (SLOW_DOWN, {"seconds": 1})
+    if refusal is not None:
+        message, params = refusal
         kind = "refused_locked" if message == LOCKED else "refused_throttled"
         audit.record(session, actor, f"{action}.{kind}", now=now)
         return _Checked(passed=False, refusal=message, params=params)
     right = passwords.verify(stored_hash, password) and stored_hash is not None
     with engine.begin() as connection:
         if right:
-            give_back(connection, by_address, address)
-            if account is not None:  # through the exemption the lock stays for the others
+            if account is not None:
                 forget(connection, by_account)
+            elif address is not None:  # through the exemption the lock stays for the others
+                give_back(connection, by_address, address)
             return _Checked(passed=True)
-        checked_failure(connection, by_address, now)
-        if account is None:  # the exempt try failed: it counts for the account as well
+        # Rows in one order everywhere, the account's before the address's, so two
+        # requests never lock them in opposite orders (PostgreSQL would end one as a
+        # deadlock).
+        if address is not None:  # the exempt try failed: it counts for both
             account = count_failure(connection, by_account, policy, now)
+            checked_failure(connection, by_address, now)
         else:
             checked_failure(connection, by_account, now)
+            address = count_failure(connection, by_address, policy, now)
+    assert account is not None  # claimed before the check, or counted just now
     details = {"failures": account.failures, "address_failures": address.failures}
     audit.record(session, actor, f"{action}.failed", details=details, now=now)
     locks = [

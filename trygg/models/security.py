@@ -68,7 +68,7 @@ class LoginThrottle(Base):
 # A check is claimed before the password is verified, by one upsert that counts it and sets
 # the wait its count calls for (INSERT ... ON CONFLICT DO UPDATE ... WHERE not waiting
 # RETURNING, on SQLite and PostgreSQL alike): parallel requests can never check more than
-# the policy allows, nor collide on a new key. A claim that was no failure is given back.
+# the policy allows, nor collide on a new key. A right password clears the claim (forget).
 
 _THROTTLE = cast(Table, LoginThrottle.__table__)
 
@@ -121,7 +121,7 @@ def claim_check(
             set_={
                 "failures": count,
                 # A window starts at its first failure; a checked failure moves it on
-                # (checked_failure), a claim given back does not.
+                # (checked_failure); a right password clears the key (forget).
                 "last_failure_at": case((forgotten, now), else_=row.last_failure_at),
                 "locked_until": case(
                     (
@@ -175,6 +175,23 @@ def give_back(connection: Connection, key: str, claim: ThrottleClaim) -> None:
 
 def forget(connection: Connection, key: str) -> None:
     connection.execute(delete(_THROTTLE).where(_THROTTLE.c.key == key))
+
+
+def recent_state(
+    connection: Connection, key: str, policy: LoginPolicy, now: datetime
+) -> tuple[int, datetime | None]:
+    """The key's failures within the window (or under a lock), and the end of its wait."""
+    row = _THROTTLE.c
+    state = connection.execute(
+        select(row.failures, row.last_failure_at, row.locked_until).where(row.key == key)
+    ).one_or_none()
+    if state is None:
+        return 0, None
+    failures, last, until = state
+    window = timedelta(minutes=policy.failure_window_minutes)
+    if (until is None or until <= now) and (last is None or last < now - window):
+        return 0, until
+    return failures, until
 
 
 def throttle_state(connection: Connection, key: str) -> tuple[int, datetime | None]:
