@@ -21,7 +21,7 @@ from trygg.archive import Archive
 from trygg.calendar.clock import oslo_now
 from trygg.demo.cases import seed_demo_cases
 
-USERS = 20
+USERS = 50
 ROUNDS = 6
 PAGES = ("/", "/saker", "/varsler", "/saker/1", "/saker/2", "/skolens-plan")
 ROLES = ("ledelse", "kontaktlaerer", "ansatt", "admin_school")
@@ -41,7 +41,7 @@ def server(
         yield running
 
 
-def test_twenty_people_at_once_on_sqlite_get_no_errors(
+def test_fifty_people_at_once_on_sqlite_get_no_errors(
     server: LiveServer, demo: dict[str, str]
 ) -> None:
     def one_person(number: int) -> Counter[int]:
