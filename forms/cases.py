@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from forms.base import BaseForm
+from trygg.cases.actors import PersonInput
 
 # datetime-local sends "2026-09-14T12:40"; WTForms would otherwise render it with a space.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -119,3 +120,15 @@ class PersonForm(BaseForm):
 
     def aliases(self) -> tuple[str, ...]:
         return tuple(n.strip() for n in (self.nicknames.data or "").split(",") if n.strip())
+
+    def person(self) -> PersonInput:
+        """The person as the domain takes it: a role only for a pupil, the pupil a
+        guardian belongs to only for a guardian."""
+        kind = self.kind.data or ""
+        return PersonInput(
+            name=self.name.data or "",
+            kind=kind,
+            role=(self.role.data or "") if kind == "pupil" else "",
+            aliases=self.aliases(),
+            guardian_of=(self.guardian_of.data or "") if kind == "guardian" else "",
+        )

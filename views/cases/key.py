@@ -19,7 +19,6 @@ from forms.cases import PersonForm
 from trygg import audit
 from trygg.accounts.permissions import can_export_key, can_handle_cases, can_see_cases
 from trygg.cases.access import case_access
-from trygg.cases.actors import PersonInput
 from trygg.cases.key_export import export_key
 from trygg.cases.registry import pupil_choices, register_person
 from trygg.errors import Refused
@@ -92,14 +91,7 @@ def add_person(case_id: int) -> str | Response:
     form = _person_form(case)
     if not form.validate_on_submit():
         return _page(case, form, kind)
-    person_kind = form.kind.data or ""
-    person = PersonInput(
-        name=form.name.data or "",
-        kind=person_kind,
-        role=(form.role.data or "") if person_kind == "pupil" else "",
-        aliases=form.aliases(),
-        guardian_of=(form.guardian_of.data or "") if person_kind == "guardian" else "",
-    )
+    person = form.person()
     try:
         actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
     except Refused as error:

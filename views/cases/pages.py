@@ -40,7 +40,6 @@ from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.calendar.formats import date_text
 from trygg.cases import actors, leadership, overview
 from trygg.cases.access import case_access, linked_cases
-from trygg.cases.actors import PersonInput
 from trygg.cases.registry import register_person
 from trygg.errors import Refused
 from trygg.models import Case
@@ -301,14 +300,7 @@ def add_person(case_id: int) -> str | Response:
     form = PersonForm(prefix=PERSON)
     if not form.validate_on_submit():
         return _refused(case, "person", form)
-    kind = form.kind.data or ""
-    person = PersonInput(
-        name=form.name.data or "",
-        kind=kind,
-        role=(form.role.data or "") if kind == "pupil" else "",
-        aliases=form.aliases(),
-        guardian_of=(form.guardian_of.data or "") if kind == "guardian" else "",
-    )
+    person = form.person()
     try:
         actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
     except Refused as error:
