@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.e2e.journey_steps import (
     case_row,
+    file_report_in_browser,
     flash,
     log_in,
     main_menu,
@@ -32,31 +33,16 @@ pytestmark = pytest.mark.browser
 INGRID = demo_email(KONTAKTLAERER, VESTRE_AKER)
 
 
-def file_in_browser(page: Page, pupil: str, class_name: str, account: str, who: str) -> None:
-    """The meldeskjema; `who` is the suspect's name in the picker, or "" for nobody."""
-    main_menu(page, "Ny melding")
-    page.get_by_label("Elevens navn", exact=True).fill(pupil)
-    page.get_by_label("Klasse", exact=True).fill(class_name)
-    page.get_by_label("Friminutt", exact=True).check()
-    page.get_by_role("group", name="Sa eleven det selv?").get_by_label("Ja").check()
-    page.get_by_label("Hva så du, eller hva ble du fortalt?").fill(account)
-    page.get_by_label("Mobbing", exact=True).check()
-    expect(page.get_by_text("Er den ansatte i skoleledelsen?")).to_have_count(0)
-    staff = page.get_by_role("group", name="Mistenkes en ansatt ved skolen for å krenke eleven?")
-    if who:
-        staff.get_by_label("Ja").check()
-        picker = page.get_by_label("Hvem mistenkes?")
-        picker.select_option(picker.locator("option", has_text=who).get_attribute("value"))
-    page.get_by_role("button", name="Send melding til rektor").last.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Meldingen er sendt")
-
-
 def test_a_report_about_the_rektor_reaches_the_owner_who_picks_a_handler_elsewhere(
     page: Page, live_server: str, demo: dict[str, str], console_errors: list[str]
 ) -> None:
     log_in(page, live_server, demo["ansatt"])
-    file_in_browser(
-        page, "Siv Lund", "3C", "Siv sa: «Hilde Moe kjefter på meg foran klassen.»", "Hilde Moe"
+    file_report_in_browser(
+        page,
+        "Siv Lund",
+        "3C",
+        "Siv sa: «Hilde Moe kjefter på meg foran klassen.»",
+        suspect="Hilde Moe",
     )
     receipt = page.locator(".receipt-head")
     expect(receipt).to_contain_text(re.compile(r"Sendt til\s*Skoleeier \(Oslo kommune\)"))
@@ -112,8 +98,8 @@ def test_an_ordinary_report_beside_a_hidden_case_goes_to_the_ordinary_case(
     hidden, _ = file(session, tmp_path, demo["ansatt"], sara_report(**LEADERSHIP_CASE))
 
     log_in(page, live_server, demo["kontaktlaerer"])
-    file_in_browser(
-        page, "Sara Nilsen", "6B", "Sara sa at ingen i klassen vil sitte ved siden av henne.", ""
+    file_report_in_browser(
+        page, "Sara Nilsen", "6B", "Sara sa at ingen i klassen vil sitte ved siden av henne."
     )
     receipt = page.locator(".receipt-head")
     expect(receipt).to_contain_text("Rektor og skoleledelsen ved Nordpolen skole")
