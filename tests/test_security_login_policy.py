@@ -194,3 +194,30 @@ def test_an_idle_session_still_ends(
     # At most the write resolution late, never early.
     ends = T0 + IDLE + LAST_SEEN_RESOLUTION
     assert resume(session, login.token, IDLE, LIFETIME, ends).state is SessionState.EXPIRED
+
+
+def test_an_address_with_a_check_under_way_gets_no_exempt_try(
+    session: Session, passwords: Passwords, app: Flask, demo: dict[str, str]
+) -> None:
+    """Found by CI: fifteen parallel guesses from one new address. The first four claimed
+    the account's checks (the fourth set a wait) and were still verifying, so none had been
+    counted for the address yet; the fifth was refused by the account's wait, found the
+    address "clean" and took the exemption meant for the real user at another address,
+    checking one password more than the policy allows before the wait ran out."""
+    email = demo["ansatt"]
+    attacker, real_user = "198.51.100.77", "203.0.113.7"
+    engine = session.get_bind()
+    # Four checks claimed from the attacker's address, none of them finished.
+    with engine.connect() as connection:
+        for _ in range(POLICY.free_failures + 1):
+            claim = authentication.claim_account_check(connection, email, attacker, POLICY, T0)
+            assert claim is not None
+        connection.commit()
+
+    guess = attempt(session, passwords, email, WRONG, attacker, T0)
+    assert guess.refusal in (SLOW_DOWN, LOCKED)
+    assert checked(session) == 0  # refused before any password was checked
+
+    # The real user, from an address with nothing under way, still gets the one try.
+    real = attempt(session, passwords, email, DEMO_PASSWORD, real_user, T0)
+    assert real.succeeded

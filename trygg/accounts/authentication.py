@@ -34,10 +34,12 @@ from trygg.models import LoginSession, LoginThrottle, User
 from trygg.models.security import (
     ThrottleClaim,
     checked_failure,
+    checking,
     claim_check,
     count_failure,
     forget,
     give_back,
+    lease_check,
     recent_state,
     throttle_state,
 )
@@ -51,6 +53,11 @@ LOCKED = "For mange mislykkede forsøk. Innloggingen er sperret i %(minutes)d mi
 # soon after the stored time is not written, so the idle timeout counts from the stored time
 # plus this much: an active session is never cut early (an idle one ends at most this late).
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+
+# How long a password check claimed from an address counts as under way: far longer than
+# verifying a hash takes, even under load, and short enough that the real user behind a
+# shared school address is held off a locked account for seconds at most.
+CHECK_LEASE = timedelta(seconds=20)
 
 
 def normalise_email(email: str) -> str:
@@ -121,6 +128,18 @@ def _engine(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
+def claim_account_check(
+    connection: Connection, email: str, ip: str, policy: LoginPolicy, now: datetime
+) -> ThrottleClaim | None:
+    """Claim one password check for the typed address `email`, or None while it waits or
+    is locked. The client address gets a lease: its check is under way, though it is only
+    counted for the address once it has failed."""
+    claim = claim_check(connection, account_key(email), policy, now)
+    if claim is not None:
+        lease_check(connection, address_key(ip), now + CHECK_LEASE)
+    return claim
+
+
 def _check_password(
     session: Session,
     passwords: Passwords,
@@ -140,21 +159,25 @@ def _check_password(
     # counted after a wrong password: a school behind one address, where many people log
     # in at the same minute, must not be slowed by its own right passwords.
     with engine.begin() as connection:
-        address_failures, address_until = recent_state(connection, by_address, policy, now)
+        _, address_until = recent_state(connection, by_address, policy, now)
         account: ThrottleClaim | None = None
         address: ThrottleClaim | None = None
         refused_by: str | None = None
         if address_until is not None and address_until > now:
             refused_by = by_address
         else:
-            account = claim_check(connection, by_account, policy, now)
+            account = claim_account_check(connection, email, actor.ip, policy, now)
         if account is None and refused_by is None:
-            # An address with no failure in the window may try a waiting or locked
-            # account once: that is the real user, or one guess more from a new address.
-            # The address is claimed for it, atomically, so parallel requests from one
-            # address get that one try between them.
-            address = claim_check(connection, by_address, policy, now)
-            if address is None or address_failures or address.failures != 1:
+            # An address with no failure in the window and no check under way may try a
+            # waiting or locked account once: that is the real user, or one guess more
+            # from a new address. Read after the account's claim, which waited for every
+            # earlier claim to commit its lease. The address is claimed for the try,
+            # atomically, so parallel requests from one address get that one try between
+            # them.
+            address_failures, _ = recent_state(connection, by_address, policy, now)
+            if not address_failures and not checking(connection, by_address, now):
+                address = claim_check(connection, by_address, policy, now)
+            if address is None or address.failures != 1:
                 if address is not None:
                     give_back(connection, by_address, address)
                     address = None

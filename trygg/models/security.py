@@ -61,6 +61,11 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # On an address's row: until when a password check from that address may still be
+    # under way (a lease set when it claims an account's check). A failure is counted for
+    # the address only once its check has run, so without the lease a burst from one new
+    # address would look "clean" and take the exemption meant for the real user.
+    checking_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 # --- the throttle's statements ---------------------------------------------------------------
@@ -171,6 +176,39 @@ def give_back(connection: Connection, key: str, claim: ThrottleClaim) -> None:
             (row.locked_until == claim.until, null()), else_=row.locked_until
         )
     connection.execute(update(_THROTTLE).where(row.key == key).values(values))
+
+
+def lease_check(connection: Connection, key: str, until: datetime) -> None:
+    """Mark `key` (an address) as having a check under way until `until`; a later lease is
+    kept, never shortened. Failures and waits are untouched."""
+    row = _THROTTLE.c
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(_THROTTLE)
+        .values(key=key, failures=0, checking_until=until)
+        .on_conflict_do_update(
+            index_elements=[row.key],
+            set_={
+                "checking_until": case(
+                    (
+                        or_(row.checking_until.is_(None), row.checking_until < until),
+                        literal(until, DateTime()),
+                    ),
+                    else_=row.checking_until,
+                )
+            },
+        )
+    )
+    connection.execute(statement)
+
+
+def checking(connection: Connection, key: str, now: datetime) -> bool:
+    """Whether a check from `key` (an address) may still be under way."""
+    row = _THROTTLE.c
+    until = connection.execute(
+        select(row.checking_until).where(row.key == key)
+    ).scalar_one_or_none()
+    return until is not None and until > now
 
 
 def forget(connection: Connection, key: str) -> None:
