@@ -10,12 +10,13 @@ from trygg.calendar.clock import oslo_now
 from trygg.cases import reminders
 from trygg.config import Settings
 from trygg.models import utcnow
+from trygg.models.security import prune
 
 
 def register(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
-        """Sender påminnelser om frister (i appen og på e-post)."""
+        """Sender påminnelser om frister (i appen og på e-post) og glemmer gamle innloggingsforsøk."""
         settings: Settings = current_app.extensions["trygg.settings"]
         result = reminders.run(
             db.session,
@@ -25,9 +26,13 @@ def register(app: Flask) -> None:
             utcnow(),
         )
         db.session.commit()
+        # The same daily run forgets the login throttle's rows that hold nothing back (after
+        # the commit: on SQLite a second connection would wait for the session's lock).
+        with db.engine.begin() as connection:
+            forgotten = prune(connection, settings.login_policy, utcnow())
         click.echo(
             f"Påminnelser: {result.alerts} nye varsler, {result.emailed} e-poster sendt, "
-            f"{result.failed} feilet."
+            f"{result.failed} feilet. Gamle innloggingsforsøk glemt: {forgotten}."
         )
         if result.failed:
             raise SystemExit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from click.testing import Result
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import log_in
 from trygg.demo.seed import demo_accounts
-from trygg.models import AuditEvent, Municipality, School, User
+from trygg.models import AuditEvent, LoginThrottle, Municipality, School, User, utcnow
 
 PASSWORD = "et langt passord"
 SCHOOL = "Bjørnholt skole"
@@ -249,3 +250,28 @@ def test_empty_password_is_refused(app: Flask, session: Session) -> None:
     assert result.exit_code != 0
     assert "Passordet kan ikke være tomt." in result.output
     assert user_count(session) == 0
+
+
+def test_send_reminders_runs_and_forgets_old_login_attempts(app: Flask, session: Session) -> None:
+    """The daily job, run as cron runs it: it answers in Norwegian and prunes the login
+    throttle (a row from long ago goes, a running lock stays)."""
+    now = utcnow()
+    session.add_all(
+        [
+            LoginThrottle(
+                key="ip:198.51.100.9", failures=2, last_failure_at=now - timedelta(days=3)
+            ),
+            LoginThrottle(
+                key="konto:x@demo.trygg.no",
+                failures=8,
+                last_failure_at=now,
+                locked_until=now + timedelta(minutes=15),
+            ),
+        ]
+    )
+    session.commit()
+    result = run(app, "send-reminders")
+    assert result.exit_code == 0, result.output
+    assert "Gamle innloggingsforsøk glemt: 1." in result.output
+    session.expire_all()
+    assert set(session.execute(select(LoginThrottle.key)).scalars()) == {"konto:x@demo.trygg.no"}

@@ -28,7 +28,8 @@ from trygg.accounts.passwords import Passwords
 from trygg.audit import Initiator
 from trygg.config import LoginPolicy
 from trygg.errors import Refused
-from trygg.models import AuditEvent
+from trygg.models import AuditEvent, LoginThrottle
+from trygg.models.security import prune
 
 POLICY = LoginPolicy()
 T0 = datetime(2026, 11, 23, 8, 0, 0)
@@ -221,3 +222,32 @@ def test_an_address_with_a_check_under_way_gets_no_exempt_try(
     # The real user, from an address with nothing under way, still gets the one try.
     real = attempt(session, passwords, email, DEMO_PASSWORD, real_user, T0)
     assert real.succeeded
+
+
+def test_the_daily_job_forgets_throttle_rows_that_hold_nothing_back(
+    session: Session, passwords: Passwords, demo: dict[str, str]
+) -> None:
+    """Issue 17: every typed address and client address stayed in login_throttles for
+    good. Rows whose wait, lock and window have all run out are deleted; the others stay."""
+    locked_at = fail_until_locked(session, passwords, demo["ansatt"], "198.51.100.1")
+    attempt(session, passwords, demo["ledelse"], WRONG, "198.51.100.2", T0)
+    engine = session.get_bind()
+    keys = lambda: set(session.execute(select(LoginThrottle.key)).scalars())  # noqa: E731
+    before = keys()
+    assert len(before) == 4  # two accounts, two addresses
+
+    # Within the window nothing goes.
+    with engine.begin() as connection:
+        assert prune(connection, POLICY, locked_at) == 0
+    # After the second failure's window: the typo (account and address) goes, the lock stays.
+    later = T0 + timedelta(minutes=POLICY.failure_window_minutes, seconds=1)
+    with engine.begin() as connection:
+        assert prune(connection, POLICY, later) == 2
+    session.expire_all()
+    assert keys() == {"konto:ansatt.nordpolen@demo.trygg.no", "ip:198.51.100.1"}
+    # After the lock has run out and the window after it too, nothing is left.
+    much_later = locked_at + timedelta(minutes=POLICY.lock_minutes + POLICY.failure_window_minutes)
+    with engine.begin() as connection:
+        assert prune(connection, POLICY, much_later) == 2
+    session.expire_all()
+    assert keys() == set()

@@ -211,6 +211,20 @@ def checking(connection: Connection, key: str, now: datetime) -> bool:
     return until is not None and until > now
 
 
+def prune(connection: Connection, policy: LoginPolicy, now: datetime) -> int:
+    """Delete the rows that no longer hold anything back: no wait or lock running, no check
+    under way, and the last failure older than the window. Without this every typed address
+    and every client address would stay in the table for good. Returns how many went."""
+    row = _THROTTLE.c
+    window = timedelta(minutes=policy.failure_window_minutes)
+    stale = and_(
+        or_(row.locked_until.is_(None), row.locked_until <= now),
+        or_(row.checking_until.is_(None), row.checking_until <= now),
+        or_(row.last_failure_at.is_(None), row.last_failure_at < now - window),
+    )
+    return connection.execute(delete(_THROTTLE).where(stale)).rowcount
+
+
 def forget(connection: Connection, key: str) -> None:
     connection.execute(delete(_THROTTLE).where(_THROTTLE.c.key == key))
 
