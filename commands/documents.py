@@ -8,10 +8,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
 
+from trygg.config import Settings
 from trygg.documents import (
     InvalidInput,
     input_schema,
@@ -19,7 +21,7 @@ from trygg.documents import (
     render_document,
 )
 from trygg.documents.guard import BrokenDocument
-from trygg.documents.template_store import libreoffice_checker
+from trygg.documents.template_store import MAX_TEMPLATE_BYTES, libreoffice_checker
 
 KIND = click.Choice(known_kinds())
 
@@ -48,6 +50,31 @@ def _read_json(path: Path) -> object:
         raise click.ClickException(
             f"{path} er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): {exc.msg}"
         ) from exc
+
+
+class _NotATemplate(click.ClickException):
+    """A refusal in Norwegian: click's own "Error:" prefix would be the only English."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Feil: {self.format_message()}", err=True)
+
+
+def _read_template(path: Path) -> bytes:
+    """The file's bytes, refused in Norwegian (never a traceback) when it cannot be a
+    template: missing, a folder, unreadable, or larger than any upload may be."""
+    try:
+        if not path.is_file():
+            raise _NotATemplate(f"Finner ikke filen {path}.")
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise _NotATemplate(
+                f"{path} er for stor ({size / 1024 / 1024:.1f} MB). En mal kan være høyst "
+                f"{MAX_TEMPLATE_BYTES // 1024 // 1024} MB."
+            )
+        with path.open("rb") as handle:
+            return handle.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError as exc:
+        raise _NotATemplate(f"Kan ikke lese {path}.") from exc
 
 
 def _to_pdf(docx: bytes) -> bytes:
@@ -98,15 +125,18 @@ def register(app: Flask) -> None:
         click.echo(json.dumps(input_schema(kind), ensure_ascii=False, indent=2))
 
     @app.cli.command("check-template")
-    @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+    @click.argument("template", type=click.Path(path_type=Path))
     @click.option("--kind", required=True, type=KIND)
     def check_template_command(template: Path, kind: str) -> None:
         """Kontroller en Word-mal mot kontrakten og prøv den med fiendtlige data."""
         # The same check as the admin page, LibreOffice included; a command may start
         # LibreOffice itself when no converter service runs.
         # Like `render --pdf`: the service named by TRYGG_CONVERTERS, else a cold start.
-        checker = libreoffice_checker((), allow_cold=True)
-        report = checker(template.read_bytes(), kind)
+        settings: Settings | None = app.extensions.get("trygg.settings")
+        checker = libreoffice_checker(
+            (), allow_cold=True, limits=settings.template_limits if settings else None
+        )
+        report = checker(_read_template(template), kind)
         click.echo(report.as_text())
         if report.refused:
             raise SystemExit(1)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
 
 from tests.conftest import csrf_token, log_in
-from trygg.models import AuditEvent, User
+from trygg.models import AuditEvent, DocumentTemplate, User
 
 NEW_PASSWORD = "et langt og trygt passord"
 
@@ -77,3 +80,41 @@ def wrong_login_message(client: FlaskClient, email: str, password: str) -> str:
 
 
 # --- creating users ----------------------------------------------------------------------
+
+
+# --- Word templates (tests/test_views_admin_templates.py, tests/test_template_intake.py) ---
+
+TEMPLATE_UPLOAD = "/admin/maler/last-opp"
+
+
+def post_upload(
+    client: FlaskClient,
+    content: bytes,
+    school: str,
+    *,
+    kind: str = "aktivitetsplan",
+    filename: str = "kommunens-plan.docx",
+    url: str = TEMPLATE_UPLOAD,
+) -> tuple[int, str, str | None]:
+    token = csrf_token(client, url)
+    fields = {
+        "csrf_token": token,
+        "kind": kind,
+        "school": school,
+        "file": FileStorage(io.BytesIO(content), filename=filename),
+    }
+    # Encoded here in memory: the test client would spool a large body to a temporary
+    # file that nobody closes, and pytest turns that ResourceWarning into an error.
+    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
+    response = client.post(
+        url,
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    return response.status_code, response.get_data(as_text=True), response.headers.get("Location")
+
+
+def templates(session: Session) -> list[DocumentTemplate]:
+    session.expire_all()
+    return list(session.execute(select(DocumentTemplate).order_by(DocumentTemplate.id)).scalars())

@@ -191,3 +191,18 @@ def test_odd_docx_never_crashes(tmp_path: Path) -> None:
             archive.writestr(item, data)
     report = check_template(out.getvalue(), KIND)
     assert report.refused and report.findings
+
+
+def test_a_list_that_shows_only_its_first_row_is_refused() -> None:
+    # Issue 12: each row has its own markers, so a template showing rows[0] fails.
+    report = check_template(build(nothing, row_name="{{ rows[0].name }}"), KIND)
+    assert report.refused
+    assert "Feltet «rows[].name» i rad 2 kommer ikke med" in report.as_text()
+
+
+def test_an_upper_cased_plain_field_is_not_a_lost_field() -> None:
+    def body(document: docx.document.Document) -> None:
+        document.add_paragraph("{{ school_year|upper }}")
+
+    report = check_template(build(body), KIND)
+    assert not report.refused, report.as_text()

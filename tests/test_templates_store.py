@@ -164,14 +164,19 @@ def test_what_is_not_a_word_file_is_refused_and_not_stored(
     assert session.execute(select(func.count()).select_from(DocumentTemplate)).scalar() == 0
 
 
-def test_a_zip_that_is_not_a_docx_is_stored_as_refused(
+def test_a_zip_that_is_not_a_docx_is_refused_and_not_stored(
     session: Session, demo: dict[str, str]
 ) -> None:
+    # Issue 12: the package check (template_intake) refuses it before any parser runs;
+    # a package that is not a Word file is not kept as a version.
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hei.txt", "hei")
-    template = upload(session, out.getvalue(), None, filename="C:\\Maler\\mal\x07.docx")
-    assert not template.active and "kan ikke leses som Word-dokument" in template.report
+    with pytest.raises(DomainError, match="kan ikke leses som Word-dokument") as refused:
+        upload(session, out.getvalue(), None)
+    assert refused.value.field == "file"
+    assert session.scalar(select(func.count()).select_from(DocumentTemplate)) == 0
+    template = upload(session, edited_default(), None, filename="C:\\Maler\\mal\x07.docx")
     assert template.filename == "mal.docx"
 
 

@@ -3,57 +3,26 @@ the 5 MB limit, roll-back, reset, downloads, and what a school admin may not rea
 
 from __future__ import annotations
 
-import io
 import json
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
 
-from tests.admin_pages import admin_client, audit_events, error_summary, selected_option
+from tests.admin_pages import (
+    admin_client,
+    audit_events,
+    error_summary,
+    post_upload,
+    selected_option,
+    templates,
+)
 from tests.conftest import csrf_token
 from tests.factories.templates import KIND, edited_default, heading_of
 from tests.factories.users import NORDPOLEN, VESTRE_AKER, oslo, school_id
 from trygg.documents.render import template_path
 from trygg.documents.template_store import active_template
-from trygg.models import DocumentTemplate
 
 UPLOAD = "/admin/maler/last-opp"
-
-
-def post_upload(
-    client: FlaskClient,
-    content: bytes,
-    school: str,
-    *,
-    kind: str = KIND,
-    filename: str = "kommunens-plan.docx",
-    url: str = UPLOAD,
-) -> tuple[int, str, str | None]:
-    token = csrf_token(client, url)
-    fields = {
-        "csrf_token": token,
-        "kind": kind,
-        "school": school,
-        "file": FileStorage(io.BytesIO(content), filename=filename),
-    }
-    # Encoded here in memory: the test client would spool a large body to a temporary
-    # file that nobody closes, and pytest turns that ResourceWarning into an error.
-    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
-    response = client.post(
-        url,
-        input_stream=body,
-        content_length=length,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
-    return response.status_code, response.get_data(as_text=True), response.headers.get("Location")
-
-
-def templates(session: Session) -> list[DocumentTemplate]:
-    session.expire_all()
-    return list(session.execute(select(DocumentTemplate).order_by(DocumentTemplate.id)).scalars())
 
 
 def test_municipality_admin_uploads_a_template_for_one_school(

@@ -15,13 +15,19 @@ import docx
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from trygg.config import TemplateLimits
 from trygg.documents.contract import CONTRACTS, required_names, variable_names
 from trygg.documents.guard import BrokenDocument, document_text
 from trygg.documents.hostile import hostile_input
+from trygg.documents.preflight_markers import marker_problems
+from trygg.documents.preflight_words import broken_document, jinja_reason, unreadable
 from trygg.documents.render import JINJA_ENV
 from trygg.documents.service import build_context, render_context
+from trygg.documents.template_fonts import missing_fonts
+from trygg.documents.template_intake import check_package
 from trygg.documents.validation import validate_input
 from trygg.documents.vocabulary import MARKING
+from trygg.errors import DomainError
 
 Severity = Literal["feil", "advarsel"]
 
@@ -29,6 +35,7 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _SMART_QUOTES = re.compile("[“”‘’„‚«»]")
 _SPECIAL_TAG = re.compile(r"\{%\s*(tr|tc|p|r)\s+(.*?)%\}", re.DOTALL)
 _PLAIN_LOOP = re.compile(r"\{%-?\s*(for|endfor)\b")
+_PARAGRAPH_LOOP = re.compile(r"\{%-?p\s+(for|endfor)\b")
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
 _CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.DOTALL)
 _XML_TAG = re.compile(r"<[^>]+>")
@@ -101,6 +108,15 @@ def _check_tags(report: PreflightReport, name: str, xml: str, template: DocxTemp
                 )
     for cell in _CELL.findall(xml):
         loops = [m.group(1) for m in _PLAIN_LOOP.finditer(_paragraph_text(cell))]
+        if _PARAGRAPH_LOOP.search(_paragraph_text(cell)):
+            # docxtpl removes the tag's paragraph; a cell left without one is a file Word
+            # calls unreadable.
+            report.error(
+                f"En {{%p for %}}-løkke står i en tabellcelle i {name}: "
+                f"«{_short(_paragraph_text(cell))}». Det gir celler uten avsnitt, og Word "
+                "melder uleselig innhold. Bruk {%tr for %} i en egen rad, eller {% for %} "
+                "inne i ett avsnitt."
+            )
         if loops.count("for") != loops.count("endfor"):
             report.error(
                 f"En løkke i en tabell i {name} bruker {{% for %}} i stedet for "
@@ -125,17 +141,19 @@ def _check_syntax(report: PreflightReport, name: str, xml: str, template: DocxTe
         around = " | ".join(
             t for t in (_short(_paragraph_text(x)) for x in lines[start : start + 3]) if t
         )
-        report.error(f"Malsyntaksfeil i {name}: {exc.message}. Teksten rundt: «{around}»")
+        report.error(f"Malsyntaksfeil i {name}: {jinja_reason(exc)}. Teksten rundt: «{around}»")
         return False
     return True
 
 
-def _check_variables(report: PreflightReport, template: DocxTemplate, kind: str) -> None:
+def _check_variables(report: PreflightReport, template: DocxTemplate, kind: str) -> set[str]:
+    """The contract's variables the template uses; unknown and missing ones refused."""
     used = set(template.get_undeclared_template_variables(jinja_env=JINJA_ENV))
     for unknown in sorted(used - variable_names(kind)):
         report.error(f"Variabelen «{unknown}» finnes ikke i kontrakten for {kind}.")
     for missing in sorted(required_names(kind) - used):
         report.error(f"Påkrevd variabel «{missing}» er ikke brukt i malen.")
+    return used & variable_names(kind)
 
 
 def _render_hostile(
@@ -148,16 +166,22 @@ def _render_hostile(
     try:
         rendered = render_context(context, data).docx
     except TemplateError as exc:
-        report.error(f"Malen kunne ikke fylles ut med testdata: {exc}")
+        report.error(f"Malen kunne ikke fylles ut med testdata: {jinja_reason(exc)}.")
         return
     except BrokenDocument as exc:
-        report.error(f"Testutfyllingen ga et ødelagt dokument: {exc}")
+        report.error(f"Testutfyllingen ga et ødelagt dokument: {broken_document(exc)}")
+        return
+    except Exception:  # a tag that computes with text, a docxtpl failure: never English
+        report.error(
+            "Malen kunne ikke fylles ut med testdata: en tag gjør noe som ikke går med "
+            "verdiene (for eksempel regner med tekst). Skriv feltene ut som de er."
+        )
         return
     try:
         reopened = docx.Document(io.BytesIO(rendered))
         _ = [s.start_type for s in reopened.sections]
     except Exception as exc:  # python-docx has no common base exception
-        report.error(f"Det utfylte dokumentet kan ikke åpnes igjen: {type(exc).__name__}: {exc}")
+        report.error(f"Det utfylte dokumentet kan ikke åpnes igjen: {unreadable(exc)}")
         return
     text = document_text(rendered)
     # Only the case documents are marked; a kvittering holds nothing confidential.
@@ -169,7 +193,10 @@ def _render_hostile(
         try:
             open_with_libreoffice(rendered)
         except Exception as exc:  # the hook is someone else's converter
-            report.error(f"LibreOffice klarte ikke å åpne det utfylte dokumentet: {exc}")
+            report.error(
+                "LibreOffice klarte ikke å åpne det utfylte dokumentet"
+                + (f": {exc}" if isinstance(exc, DomainError) else ".")
+            )
 
 
 def _all_xml(docx_bytes: bytes) -> str:
@@ -185,21 +212,28 @@ def check_template(
     docx_bytes: bytes,
     kind: str,
     open_with_libreoffice: Callable[[bytes], None] | None = None,
+    *,
+    limits: TemplateLimits | None = None,
 ) -> PreflightReport:
-    """Check a template against the contract of `kind` and test-render it."""
+    """Check a template against the contract of `kind` and test-render it.
+
+    The package is checked first (trygg.documents.template_intake): nothing parses a file
+    that could be a zip bomb, declare entities or fetch from outside."""
     report = PreflightReport(kind)
     if kind not in CONTRACTS:
         report.error(f"Ukjent dokumenttype «{kind}». Gyldige: {', '.join(CONTRACTS)}.")
         return report
-    if not zipfile.is_zipfile(io.BytesIO(docx_bytes)):
-        report.error("Filen er ikke et Word-dokument (.docx). Lagre malen som .docx i Word.")
+    package_reasons = check_package(docx_bytes, limits)
+    if package_reasons:
+        for reason in package_reasons:
+            report.error(reason)
         return report
     try:
         template = DocxTemplate(io.BytesIO(docx_bytes))
         template.init_docx()
         parts = _part_xml(template)
     except Exception as exc:  # any odd zip: python-docx raises many kinds
-        report.error(f"Filen kan ikke leses som Word-dokument: {type(exc).__name__}: {exc}")
+        report.error(f"Filen kan ikke leses som Word-dokument: {unreadable(exc)}")
         return report
     try:
         for name, xml in parts:
@@ -207,9 +241,23 @@ def check_template(
         syntax_ok = all([_check_syntax(report, name, xml, template) for name, xml in parts])
         if not syntax_ok:
             return report
-        _check_variables(report, template, kind)
+        used = _check_variables(report, template, kind)
+        if not report.refused:
+            for problem in marker_problems(docx_bytes, kind, used):
+                report.error(problem)
         if not report.refused:
             _render_hostile(report, docx_bytes, kind, open_with_libreoffice)
-    except Exception as exc:  # the promise: never crash on any .docx
-        report.error(f"Uventet feil under kontrollen: {type(exc).__name__}: {exc}")
+        for font, fallback in missing_fonts(docx_bytes):
+            report.warn(
+                f"Skrifttypen «{font}» finnes ikke på PDF-serveren. PDF-en bruker «{fallback}» "
+                "i stedet, så linjer og ord kan brytes et annet sted enn i Word."
+            )
+    except MemoryError:
+        # The worker (trygg.documents.isolation) turns this into its memory limit's reason.
+        raise
+    except Exception:  # the promise: never crash on any .docx, never show Python's words
+        report.error(
+            "Malen kunne ikke kontrolleres fullt ut: den inneholder noe kontrollen ikke "
+            "kan lese. Lagre malen på nytt i Word og prøv igjen."
+        )
     return report

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from trygg import audit
-from trygg.documents import PreflightReport, check_template, known_kinds
+from trygg.config import TemplateLimits
+from trygg.documents import PreflightReport, known_kinds
+from trygg.documents.isolation import check_template_limited
+from trygg.documents.template_intake import check_package
 from trygg.errors import Refused
 from trygg.models import DocumentTemplate, School, User
 
@@ -64,7 +65,9 @@ def active_template(
 # --- checking -----------------------------------------------------------------------------
 
 
-def libreoffice_checker(converters: Sequence[str], *, allow_cold: bool = False) -> Checker:
+def libreoffice_checker(
+    converters: Sequence[str], *, allow_cold: bool = False, limits: TemplateLimits | None = None
+) -> Checker:
     """The pre-flight with its test render opened in LibreOffice by the app's converter
     service (`Settings.converters`), the same warm service the PDF downloads use.
 
@@ -92,7 +95,18 @@ def libreoffice_checker(converters: Sequence[str], *, allow_cold: bool = False) 
             except PdfUnavailable:
                 unavailable.append("svarer ikke")
 
-        report = check_template(content, kind, open_with_libreoffice=open_with_libreoffice)
+        # The package check first, here: it is bounded by design, and a zip bomb or a
+        # template that links out never reaches a parser, a worker or LibreOffice.
+        reasons = check_package(content, limits)
+        if reasons:
+            refused = PreflightReport(kind)
+            for reason in reasons:
+                refused.error(reason)
+            return refused
+        # In a worker process with memory, CPU and time limits: the upload is not ours.
+        report = check_template_limited(
+            content, kind, open_with_libreoffice=open_with_libreoffice, limits=limits
+        )
         if unavailable:
             report.warn(LIBREOFFICE_NOT_CHECKED.format(reason=unavailable[0]))
         return report
@@ -142,7 +156,7 @@ def _clean_filename(filename: str) -> str:
     return (name or "mal.docx")[:MAX_FILENAME_LENGTH]
 
 
-def _check_file(content: bytes) -> None:
+def _check_file(content: bytes, limits: TemplateLimits | None) -> None:
     if not content:
         raise Refused("Filen er tom. Velg Word-malen (.docx) på nytt.", field="file")
     if len(content) > MAX_TEMPLATE_BYTES:
@@ -153,13 +167,12 @@ def _check_file(content: bytes) -> None:
             size=f"{len(content) / 1024 / 1024:.1f}".replace(".", ","),
             limit=MAX_TEMPLATE_BYTES // 1024 // 1024,
         )
-    # Not even a zip: an old .doc, a PDF, a picture. There is no template to keep.
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise Refused(
-            "Filen er ikke et Word-dokument (.docx). Åpne malen i Word og velg "
-            "«Lagre som» → «Word-dokument (.docx)». Eldre .doc-filer og PDF kan ikke brukes.",
-            field="file",
-        )
+    # Not a Word package, or a hostile one (a zip bomb, entities, links out, macros): the
+    # check the pre-flight starts with (template_intake), before anything parses it.
+    # There is no template to keep, so nothing is stored.
+    reasons = check_package(content, limits)
+    if reasons:
+        raise Refused("%(reasons)s", field="file", reasons=" ".join(reasons))
 
 
 def _deactivate(session: Session, municipality_id: int, school_id: int | None, kind: str) -> int:
@@ -187,15 +200,17 @@ def upload_template(
     checker: Checker,
     initiator: audit.Initiator,
     now: dt.datetime,
+    limits: TemplateLimits | None = None,
 ) -> DocumentTemplate:
     """Check and store an uploaded template as the scope's next version.
 
     A template that passes becomes the only active one of its scope; one that fails is
     kept inactive with its report, and whatever was active stays so. Raises DomainError
-    (nothing stored) for a file that is empty, too large or not a Word file at all.
+    (nothing stored) for a file that is empty, too large, not a Word file at all, or a
+    package the intake refuses (trygg.documents.template_intake).
     """
     _check_scope(session, municipality_id, school_id, kind)
-    _check_file(content)
+    _check_file(content, limits)
     report = checker(content, kind)
     latest = session.execute(
         select(func.max(DocumentTemplate.version)).where(*_scope(municipality_id, school_id, kind))

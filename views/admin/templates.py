@@ -184,9 +184,12 @@ def upload() -> str | Response:
                 filename=upload_file.filename or "",
                 kind=kind,
                 school_id=school_id,
-                checker=template_store.libreoffice_checker(settings().converters),
+                checker=template_store.libreoffice_checker(
+                    settings().converters, limits=settings().template_limits
+                ),
                 initiator=audit_initiator(),
                 now=utcnow(),
+                limits=settings().template_limits,
             )
         except Refused as error:
             show_error(form, error)
