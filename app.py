@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trygg.accounts.passwords import Passwords
 from trygg.config import ConfigError, Settings, settings_from_env
+from trygg.documents import isolation
 
 ROOT = Path(__file__).resolve().parent
 
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["trygg.settings"] = settings
     app.extensions["trygg.passwords"] = Passwords(settings.password_hashing)
+    # Renders with uploaded templates run in worker processes within these limits.
+    isolation.configure(settings.render_limits)
     if os.environ.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=int(os.environ["TRUSTED_PROXIES"]), x_proto=1, x_host=1

@@ -26,6 +26,7 @@ from trygg.archive import ArchiveDamaged
 from trygg.cases.documents import DocumentProblems, EditConflict, NameLeak
 from trygg.cases.names_check import NameCheck, NamesToCheck
 from trygg.documents import BrokenDocument, InvalidInput
+from trygg.documents.isolation import RenderLimitExceeded
 from trygg.documents.validation import UnknownKind
 from trygg.errors import DomainError, NotAllowed, NotFound, Refused
 from trygg.mail import MailError
@@ -67,6 +68,11 @@ SAMPLES: dict[type[DomainError], tuple[DomainError, int, str]] = {
     ConversionFailed: (ConversionFailed("PDF-en ble ikke ferdig."), 503, "ble ikke ferdig"),
     ArchiveDamaged: (ArchiveDamaged("Filen mangler i arkivet."), 500, "Filen kan ikke hentes"),
     BrokenDocument: (BrokenDocument("Dokumentet er skadet."), 500, "Dokumentet er skadet."),
+    RenderLimitExceeded: (
+        RenderLimitExceeded("Malen bruker for mye minne (over %(limit)d MB).", limit=512),
+        422,
+        "Malen bruker for mye minne (over 512 MB).",
+    ),
     UnreadableDocument: (UnreadableDocument("Ikke en Word-fil."), 422, "Ikke en Word-fil."),
     AmbiguousName: (AmbiguousName([AMBIGUITY]), 422, "kan være flere personer"),
     NamesToCheck: (NamesToCheck(NameCheck()), 422, "Sjekk navnene"),

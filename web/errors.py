@@ -25,6 +25,7 @@ from trygg.archive import ArchiveDamaged
 from trygg.cases.documents import DocumentProblems, EditConflict, NameLeak
 from trygg.cases.names_check import NamesToCheck
 from trygg.documents import BrokenDocument, InvalidInput
+from trygg.documents.isolation import RenderLimitExceeded
 from trygg.documents.validation import UnknownKind
 from trygg.errors import DomainError, NotAllowed, NotFound, Refused
 from trygg.mail import MailError
@@ -175,6 +176,7 @@ RESPONSES: dict[type[DomainError], Callable[[DomainError], Page]] = {
     ConversionFailed: _pdf_unavailable,
     ArchiveDamaged: _archive_damaged,
     BrokenDocument: _broken_document,
+    RenderLimitExceeded: _refused,
     UnreadableDocument: _unreadable,
     AmbiguousName: _names_to_check,
     NamesToCheck: _names_to_check,

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from trygg.pdf.errors import CRASHED, TIMED_OUT, ConversionFailed
+from trygg.pdf.offline import write_profile_settings
 
 # The same PDF/A-2b export the warm service asks for, in soffice's command-line syntax.
 PDFA_CLI_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -25,9 +26,11 @@ def convert_cold(docx: bytes, *, soffice: str, timeout: float) -> bytes:
         source = work / "document.docx"
         source.write_bytes(docx)
         outdir = work / "out"
+        profile = work / "profile"
+        write_profile_settings(profile)
         command = [
             soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--invisible",
             "--norestore",

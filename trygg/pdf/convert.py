@@ -12,6 +12,7 @@ from trygg.pdf.errors import (
     PdfUnavailable,
 )
 from trygg.pdf.locate import find_soffice
+from trygg.pdf.offline import without_external_links
 
 
 def convert_docx_to_pdfa(
@@ -28,11 +29,15 @@ def convert_docx_to_pdfa(
     ``allow_cold=False`` because a cold start per request costs 1.4 s of a core and does
     not bound concurrency.
 
-    Raises PdfUnavailable (nothing to convert with) or ConversionFailed (timeout, crash).
+    External relationships (linked images, a remote attached template) are removed
+    first; hyperlinks stay. Raises PdfUnavailable (nothing to convert with) or ConversionFailed (timeout, crash).
     """
     # A .docx is a zip file; anything else would only make LibreOffice guess.
     if not docx.startswith(b"PK\x03\x04"):
         raise ConversionFailed(NOT_A_DOCX)
+    # LibreOffice is also set never to fetch links (trygg.pdf.offline); this is the second
+    # wall: nothing external is left in the package to fetch.
+    docx = without_external_links(docx)
     pool = converters if converters is not None else pool_from_env()
     if pool is not None:
         try:

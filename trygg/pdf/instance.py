@@ -13,6 +13,7 @@ import xmlrpc.client
 from pathlib import Path
 
 from trygg.pdf.client import ConverterAddress, server_proxy
+from trygg.pdf.offline import write_profile_settings
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class Instance:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
         # A LibreOffice killed with SIGKILL leaves its profile lock behind.
         (self.profile / ".lock").unlink(missing_ok=True)
+        # Before every start: LibreOffice must never fetch what a document links to.
+        write_profile_settings(self.profile)
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 self.command(),
