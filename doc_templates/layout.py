@@ -19,6 +19,10 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 FONT = "Calibri"
+# The language Word spell-checks and hyphenates in, and that the PDF declares to screen
+# readers. A school writing nynorsk uploads its own template declaring "nn-NO"; the
+# engine keeps a template's language (trygg/documents/package.py).
+LANGUAGE = "nb-NO"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 MARK_RED = RGBColor(0x9C, 0x1C, 0x1C)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -32,7 +36,7 @@ def new_document(title: str, landscape: bool = False) -> DocumentObject:
     # Neutral metadata; the engine sets title/subject per document after rendering.
     props.title, props.author, props.last_modified_by = title, "Trygg", "Trygg"
     props.subject, props.keywords, props.comments = "Opplæringslova kapittel 12", "", ""
-    props.language = "nb-NO"
+    props.language = LANGUAGE
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     if landscape:
@@ -42,7 +46,32 @@ def new_document(title: str, landscape: bool = False) -> DocumentObject:
     section.left_margin = section.right_margin = Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.0)
     _styles(doc)
+    _language(doc)
+    _drop_styles_with_effects(doc)
     return doc
+
+
+def _language(doc: DocumentObject) -> None:
+    # python-docx's default template says en-US in the default run properties and the
+    # theme font language: Word then spell-checks Norwegian as English.
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if lang is not None:
+        element = lang.find(qn("w:lang"))
+        if element is None:
+            element = OxmlElement("w:lang")
+            lang.append(element)
+        element.set(qn("w:val"), LANGUAGE)
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
+
+
+def _drop_styles_with_effects(doc: DocumentObject) -> None:
+    # A Word 2010 copy of styles.xml (430 KB) that no current Word or LibreOffice reads;
+    # it would keep the old language and double every template's size.
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(r_id)
 
 
 def _font(style_font: object, size: float, bold: bool = False) -> None:

@@ -95,7 +95,8 @@ def test_an_empty_list_reads_right_for_rows_and_text_boxes() -> None:
 
 
 def test_text_is_sanitised_and_limited() -> None:
-    assert clean_text("a\r\nb\rc\x00\x07\x0b\x0c\ud800 e\u0301") == "a\nb\nc é"
+    # VT and FF (Word's line and page break) become line breaks, not nothing (issue 12).
+    assert clean_text("a\r\nb\rc\x00\x07\x0b\x0c\ud800 e\u0301") == "a\nb\nc\n\n é"
     data = example("meldeskjema")
     data["report"]["account"] = "x" * 10_001  # type: ignore[index]
     found = problems("meldeskjema", data)

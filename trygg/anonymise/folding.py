@@ -13,28 +13,53 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import product
 
-# A word is a run of letters; combining marks, soft hyphens and zero-width characters
-# inside it are kept so that decomposed "Aïsha" or a Word-hyphenated "Jo\xadnas" stay one
-# word. Digits, "_" and punctuation end a word, which is what splits "jonas_berg08".
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060])*")
+from trygg.anonymise.confusables import fold_lookalikes
+
+# What may stand inside a word without being seen: combining marks (decomposed "Aïsha"),
+# the combining grapheme joiner, variation selectors, and every invisible format
+# character (soft hyphen, zero-width characters, word joiner and invisible operators,
+# U+180E, bidi controls, the BOM, tag characters). The sanitiser removes them from what
+# users type (trygg.documents.sanitise); matching ignores them too, so "Jo\u2063nas" is
+# "Jonas" in a template, a PDF's text layer or a text that never passed the sanitiser.
+INVISIBLE_IN_WORD = (
+    "\u0300-\u036f\u00ad\u034f\u061c\u180e\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\ufeff\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+)
+# A word is a run of letters with those inside it; a mark before the first letter is not
+# part of it. Digits, "_" and punctuation end a word, which is what splits "jonas_berg08".
+_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{INVISIBLE_IN_WORD}])*")
+_IGNORED = re.compile(f"[{INVISIBLE_IN_WORD}]")
 
 # Letters NFKD does not decompose, written the way Norwegians write them in ASCII.
 _SPECIAL = {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "þ": "th"}
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060"))
 
 
 @lru_cache(maxsize=1 << 16)
 def fold_word(word: str) -> str:
-    """Lower-case, strip diacritics and invisible characters: "Jørgen" -> "jorgen"."""
-    lowered = word.translate(_INVISIBLE).casefold()
+    """Lower-case, strip diacritics and invisible characters, and fold letters that look
+    Latin: "Jørgen" -> "jorgen", "Jоnas" (Cyrillic о) -> "jonas"."""
+    if word.isascii():
+        return word.casefold()
+    # Look-alikes before case folding: a capital Cyrillic "Н" looks like "H", its small
+    # letter "н" like no Latin letter.
+    lowered = fold_lookalikes(_IGNORED.sub("", word)).casefold()
     if lowered.isascii():
         return lowered
     out: list[str] = []
     for char in unicodedata.normalize("NFKD", lowered):
-        if unicodedata.combining(char):
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
             continue
         out.append(_SPECIAL.get(char, char))
-    return "".join(out)
+    # NFKD may turn a letter into a look-alike or a capital ("𝐉" is a compatibility
+    # form of "J"): fold again.
+    return fold_lookalikes("".join(out)).casefold()
+
+
+def plain_word(word: str) -> str:
+    """``word`` as it reads: invisible characters removed, look-alike letters in ASCII,
+    case and diacritics kept ("Jо\u2063nas" -> "Jonas")."""
+    return fold_lookalikes(_IGNORED.sub("", word))
 
 
 # People spell æ/ø/å both ways in ASCII ("Sæther" as "Saether" or "Sather", "Åse" as

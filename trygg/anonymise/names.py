@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trygg.anonymise.actors import Actor
-from trygg.anonymise.folding import fold_word, split_words
+from trygg.anonymise.folding import INVISIBLE_IN_WORD, fold_word, plain_word, split_words
 from trygg.anonymise.namelists import common_word_names, first_names
 
-# A word, with hyphenated compounds kept whole so "Anne-Marie" is checked as one name.
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A word, with hyphenated compounds kept whole so "Anne-Marie" is checked as one name,
+# and invisible characters inside it kept so "Jo\u2063nas" is one word.
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{INVISIBLE_IN_WORD}])*"
+_WORD = re.compile(rf"{_LETTERS}(?:-{_LETTERS})*")
 # What may stand between a sentence boundary and its first word: spaces, opening quotes,
 # brackets, dashes and bullets ("Hun sa: «Liv ...", "- Stein ...", "• Sol ...").
 _LEADING = " \t\u00a0«\"“‘'([–—-•*·"
@@ -57,8 +59,10 @@ def _registered_words(case_pupil_name: str, actors: Sequence[Actor]) -> frozense
 
 
 def _as_name(word: str) -> str | None:
-    """The SSB first name ``word`` is, or is the genitive of ("Karis" -> "Kari")."""
+    """The SSB first name ``word`` is, or is the genitive of ("Karis" -> "Kari"); a word
+    written with invisible characters or look-alike letters is read as it shows."""
     known = first_names()
+    word = plain_word(word)
     if word in known:
         return word
     if word.endswith("s") and word[:-1] in known:
@@ -86,7 +90,8 @@ def unregistered_names(
     warnings: list[NameWarning] = []
     for match in _WORD.finditer(text):
         for start, end, word in _candidates(match):
-            if not word[:1].isupper() or word.isupper():
+            shown = plain_word(word)
+            if not shown[:1].isupper() or shown.isupper():
                 continue
             name = _as_name(word)
             if name is None or fold_word(name) in registered or fold_word(word) in registered:

@@ -14,6 +14,7 @@ from trygg.anonymise import AmbiguousName
 from trygg.documents.ack_contexts import acknowledgement_context, acknowledgement_list_context
 from trygg.documents.case_contexts import (
     activity_plan_context,
+    closing_context,
     evaluation_context,
     investigation_context,
     report_context,
@@ -22,6 +23,8 @@ from trygg.documents.context import END_MARKER, DocumentContext
 from trygg.documents.filenames import document_filename
 from trygg.documents.guard import check_rendered
 from trygg.documents.inputs import DocumentInput
+from trygg.documents.isolation import render_limited
+from trygg.documents.package import finish_package
 from trygg.documents.render import render_docx, template_bytes, template_path
 from trygg.documents.validation import InvalidInput, validate_input
 
@@ -30,6 +33,7 @@ _CONTEXT_BUILDERS: dict[str, Callable[[Any], DocumentContext]] = {
     "undersokelse": investigation_context,
     "aktivitetsplan": activity_plan_context,
     "evaluering": evaluation_context,
+    "avslutning": closing_context,
     "kvittering": acknowledgement_context,
     "kvitteringsliste": acknowledgement_list_context,
 }
@@ -51,7 +55,7 @@ def build_context(kind: str, data: DocumentInput) -> DocumentContext:
 
 def render_context(context: DocumentContext, template: bytes) -> RenderedDocument:
     """Render an already built context with the given template bytes, then guard it."""
-    docx = render_docx(template, context.variables, context.title, SUBJECT)
+    docx = finish_package(render_docx(template, context.variables, context.title, SUBJECT), context)
     check_rendered(docx, END_MARKER, context.free_texts)
     return RenderedDocument(
         docx=docx,
@@ -66,7 +70,8 @@ def render_document(
 ) -> RenderedDocument:
     """Validate `data` for `kind` and render it; raises InvalidInput or BrokenDocument.
 
-    `template` is a municipality's or school's own template; the default otherwise."""
+    `template` is a municipality's or school's own template, rendered in a worker process
+    within the render limits (RenderLimitExceeded); the default otherwise."""
     validated = validate_input(kind, data)
     try:
         context = build_context(kind, validated)
@@ -74,8 +79,10 @@ def render_document(
         # A lone name that fits two people: the user must say which one is meant.
         raise InvalidInput([a.message for a in error.ambiguities]) from error
     if template is None:
-        template = template_bytes(template_path(kind, template_dir))
-    return render_context(context, template)
+        # Trygg's own template: code we wrote, rendered here.
+        return render_context(context, template_bytes(template_path(kind, template_dir)))
+    # A municipality's or school's upload runs Jinja code and parses XML we did not write.
+    return render_limited(context, template)
 
 
 __all__ = ["RenderedDocument", "build_context", "render_context", "render_document"]

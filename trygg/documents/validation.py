@@ -20,6 +20,7 @@ from trygg.documents.inputs import (
     InvestigationInput,
     ReportInput,
 )
+from trygg.documents.limits import document_limit_problems
 from trygg.documents.references import Loc, reference_problems
 from trygg.documents.vocabulary import FIELD_LABELS, ROW_LABELS
 from trygg.errors import DomainError
@@ -147,6 +148,7 @@ def validate_input(kind: str, data: object) -> DocumentInput:
             if not _is_consequence(loc, error["type"], all_locs):
                 problems.append((loc, _message(error)))
     problems.extend(reference_problems(kind, data))
+    problems.extend(document_limit_problems(data))
     if problems or result is None:
         raise InvalidInput([_format(loc, message) for loc, message in problems])
     return result
