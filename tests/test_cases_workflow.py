@@ -14,9 +14,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import content
-from tests.factories.cases import BY, NOW, archive_for, case_at, file, sara_report
+from tests.factories.cases import (
+    BY,
+    NOW,
+    archive_for,
+    case_at,
+    close_directly,
+    file,
+    sara_report,
+)
 from tests.factories.users import HANDLER, user
 from trygg.cases.actors import PersonInput, add_person
+from trygg.cases.closing import confirm_closing, pending_proposal
 from trygg.cases.documents import (
     DocumentProblems,
     EditConflict,
@@ -217,7 +226,9 @@ def test_evaluation_starts_the_next_version_or_closes_the_case(
     new_plan = finish(session, tmp_path, case, evaluation)
     assert new_plan is not None and new_plan.number == 2
     assert [m["evaluate_on"] for m in new_plan.data["measures"]] == ["2026-11-17"]
-    save(session, case, new_plan, {})
+    # «Justere»: the measure changes in the new version (trygg.cases.plan_rules).
+    adjusted = {**new_plan.data["measures"][0], "frequency": "hver skoledag, også i storefri"}
+    save(session, case, new_plan, {"measures": [adjusted]})
     finish(session, tmp_path, case, new_plan)
     second = start_evaluation(session, case, handler, NOW)
     row = {
@@ -240,6 +251,13 @@ def test_evaluation_starts_the_next_version_or_closes_the_case(
         },
     )
     finish(session, tmp_path, case, second)
+    # "Avslutte" proposes closing to the leadership; it never closes (trygg.cases.closing).
+    proposal = pending_proposal(session, case)
+    assert case.status != CLOSED and proposal is not None
+    assert proposal.follow_up_on == dt.date(2026, 12, 15)
+    confirm_closing(
+        session, archive_for(tmp_path), case, proposal, user(session, demo["ledelse"]), BY, NOW
+    )
     assert case.status == CLOSED and case.follow_up_on == dt.date(2026, 12, 15)
 
 
@@ -279,12 +297,11 @@ def test_a_name_in_a_municipal_template_blocks_archiving(
 def test_a_closed_case_cannot_be_reopened_beside_a_newer_open_one(
     session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    from trygg.cases.leadership import close_case, reopen_case
+    from trygg.cases.leadership import reopen_case
 
     first, _ = file(session, tmp_path, demo["ansatt"])
     rektor = user(session, demo["ledelse"])
-    close_case(session, first, NOW.date(), rektor, BY, NOW)
-    session.commit()
+    close_directly(session, tmp_path, first, rektor)
     second, _ = file(session, tmp_path, demo["ansatt"])
     assert second.id != first.id
     with pytest.raises(DomainError, match=second.reference):

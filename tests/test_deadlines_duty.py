@@ -228,6 +228,17 @@ def test_a_plan_revision_in_progress_keeps_the_evaluation_date(
         (per, "evaluation", "soon"),
     }
     # Finalised, the new version's own date (carried over from the evaluation) counts.
+    # The measures marked «Justere» are adjusted (trygg.cases.plan_rules).
+    adjusted = [{**m, "frequency": "to ganger i uka"} for m in revision.data["measures"]]
+    save_draft(
+        session,
+        case,
+        revision,
+        {**revision.data, "measures": adjusted},
+        revision.revision,
+        handler,
+        NOW,
+    )
     finalise_step(session, archive_for(tmp_path), case, revision, handler, BY, NOW)
     session.commit()
     assert due(session, case, saturday) == [("evaluation", dt.date(2027, 1, 4), "soon")]

@@ -34,6 +34,7 @@ def filled(session: Session) -> dict[str, str]:
         "conversations-0-with": "pupil",
         "conversations-0-by": per,
         "conversations-0-account": "Sara forteller at Jonas holder henne utenfor.",
+        "pupil_voice": "Sara gruer seg til storefri og vil at en voksen er ute.",
         "analysis": "Sara holdes utenfor over tid.",
         "best_interest": "Saras trygghet veier tyngst.",
     }

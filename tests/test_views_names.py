@@ -47,6 +47,7 @@ def investigation(session: Session, case: Case, **changes: str) -> dict[str, str
         "conversations-1-by": per,
         "conversations-1-account": "Jonas Berg mener det bare var tull.",
         "conversations-1-kontradiksjon": "y",
+        "pupil_voice": "Sara gruer seg til storefri og vil at en voksen er ute.",
         "analysis": "Sara holdes utenfor over tid.",
         "best_interest": "Saras trygghet veier tyngst.",
         "pupil_safe": "nei",

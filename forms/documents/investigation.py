@@ -73,6 +73,23 @@ class InvestigationForm(BaseForm):
     )
     conversations = FieldList(FormField(ConversationRow), min_entries=1, max_entries=MAX_ROWS)
     observations = FieldList(FormField(ObservationRow), min_entries=1, max_entries=MAX_ROWS)
+    pupil_not_heard_reason = TextAreaField(
+        _("Hvis eleven ikke er snakket med: hvorfor"),
+        validators=LONG,
+        description=_(
+            "Undersøkelsen kan ikke ferdigstilles uten en samtale med eleven, eller en "
+            "begrunnelse for hvorfor eleven ikke er hørt."
+        ),
+    )
+    not_heard_reason = TextAreaField(
+        _("Hvis noen som er pekt ut, ikke er hørt: hvorfor"),
+        validators=LONG,
+        description=_(
+            "Den som er pekt ut (en elev som utøvende, en ansatt som mistenkt), skal få gi sin "
+            "versjon (kontradiksjon). Skriv hvorfor det ikke er gjort, for eksempel at "
+            "skoleeier som arbeidsgiver hører den ansatte."
+        ),
+    )
     pupil_voice = TextAreaField(
         _("Elevens stemme"),
         validators=LONG,
@@ -85,6 +102,14 @@ class InvestigationForm(BaseForm):
         _("Slik eleven selv opplever det."),
     )
     plan_needed = yes_no(_("Trengs det en aktivitetsplan?"))
+    safe_justification = TextAreaField(
+        _("Begrunnelse når eleven selv har sagt noe annet"),
+        validators=LONG,
+        description=_(
+            "Når eleven selv har sagt fra, men konklusjonen er at eleven har et trygt og godt "
+            "skolemiljø: hva sier eleven nå, og hvordan vet dere det? Vises på saksiden."
+        ),
+    )
     conclusion_comment = TextAreaField(_("Kommentar til konklusjonen"), validators=LONG)
     measures_summary = TextAreaField(
         _("Sette inn tiltak"),
@@ -124,6 +149,9 @@ def form_data(section: dict[str, Any], people: People) -> dict[str, Any]:
             }
             for row in section.get("observations") or []
         ],
+        "pupil_not_heard_reason": text(section.get("pupil_not_heard_reason")),
+        "not_heard_reason": text(section.get("not_heard_reason")),
+        "safe_justification": text(section.get("safe_justification")),
         "pupil_voice": text(section.get("pupil_voice")),
         "analysis": text(section.get("analysis")),
         "best_interest": text(section.get("best_interest")),
@@ -181,6 +209,9 @@ def section(form: InvestigationForm, base: dict[str, Any]) -> dict[str, Any]:
                 "reporting": form.reporting.data,
                 "conversations": conversations,
                 "observations": observations,
+                "pupil_not_heard_reason": form.pupil_not_heard_reason.data,
+                "not_heard_reason": form.not_heard_reason.data,
+                "safe_justification": form.safe_justification.data,
                 "pupil_voice": form.pupil_voice.data,
                 "analysis": form.analysis.data,
                 "best_interest": form.best_interest.data,
@@ -200,6 +231,9 @@ FORM_KEYS = frozenset(
         "reporting",
         "conversations",
         "observations",
+        "pupil_not_heard_reason",
+        "not_heard_reason",
+        "safe_justification",
         "pupil_voice",
         "analysis",
         "best_interest",

@@ -43,6 +43,9 @@ FREE_TEXTS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("best_interest",),
         ("conclusion", "comment"),
         ("measures_summary",),
+        ("pupil_not_heard_reason",),
+        ("not_heard_reason",),
+        ("safe_justification",),
     ),
     "aktivitetsplan": (
         ("problem",),
@@ -52,6 +55,8 @@ FREE_TEXTS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("pupil_voice",),
         ("best_interest",),
         ("guardian_views",),
+        ("measures_first_reason",),
+        ("unadjusted_reason",),
     ),
     "evaluering": (
         ("participants",),  # one per line in the form

@@ -22,7 +22,7 @@ from trygg.accounts.permissions import can_handle_cases, can_see_cases
 from trygg.cases.documents import DocumentProblems, EditConflict, save_draft
 from trygg.cases.downloads import FORMATS, pdf_file, word_file
 from trygg.cases.names_check import case_people, with_not_names
-from trygg.cases.workflow import finalise_step, start_document, start_evaluation
+from trygg.cases.workflow import check_rules, finalise_step, start_document, start_evaluation
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
@@ -31,6 +31,7 @@ from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_
 from views.documents.page_content import (
     KINDS,
     EditPage,
+    caution_items,
     problem_items,
     race_conflict,
     shown_document,
@@ -44,6 +45,7 @@ from web.files import attachment, converters
 from web.form_errors import add_error, show_error
 from web.gate import audit_initiator, current_user, requires
 from web.lifecycle import EarlyCommit, commit_now, discard_changes
+from web.notifications import deliver_new_notifications
 
 bp = Blueprint("case_documents", __name__, url_prefix="/saker")
 # The domain's own words (trygg.cases.documents.save_draft), so one translation serves both.
@@ -168,7 +170,15 @@ def _finalise(case: Case, doc: CaseDocument, page: EditPage) -> str | Response:
     # what the user typed is kept in the draft as well as on the page.
     commit_now(EarlyCommit.DRAFT_BEFORE_FINALISE)
     offer_links(edit_url=_form_url(case, doc.kind))
+    # «Ferdigstill likevel»: the user has seen the cautions and goes on.
+    go_on = request.form.get("ferdigstill") == "likevel"
     try:
+        cautions = [] if go_on else check_rules(db.session, case, doc)
+        if cautions:
+            # Refusals come first (check_rules raised them); these the user may pass.
+            page.refresh_revision()
+            page.cautions = caution_items(page.form, cautions)
+            return page.render()
         next_plan = finalise_step(
             db.session, archive(), case, doc, acting_user(), audit_initiator(), now()
         )
@@ -194,8 +204,13 @@ def _finalise(case: Case, doc: CaseDocument, page: EditPage) -> str | Response:
         )
         return redirect(url_for(".edit", case_id=case.id, kind="aktivitetsplan"))
     flash(gettext("Dokumentet er ferdigstilt og arkivert."), "success")
-    if case.status == "closed":
-        flash(gettext("Saken er avsluttet."), "success")
+    if doc.kind == "evaluering" and doc.data.get("next", {}).get("action") == "avslutte":
+        # Never a silent close: the leadership is alerted and decides (trygg.cases.closing).
+        deliver_new_notifications()
+        flash(
+            gettext("Forslaget om å avslutte saken er sendt til ledelsen, som bekrefter det."),
+            "success",
+        )
     return redirect(url_for(".edit", case_id=case.id, kind=doc.kind))
 
 
