@@ -28,7 +28,6 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 RECEIVE = "mottatt"
 ASSIGN = "behandler"
 OWNER = "skoleeier"
-CLOSE = "avslutt"
 REOPEN = "gjenapne"
 PERSON = "person"
 
@@ -71,14 +70,6 @@ class OwnerReportForm(BaseForm):
         _("Meldt til"),
         validators=[Length(max=300)],
         description=_("Hvem hos skoleeier som fikk meldingen."),
-    )
-
-
-class CloseForm(BaseForm):
-    follow_up_on = DateField(
-        _("Dato for oppfølging"),
-        validators=[InputRequired(_("Velg en dato for oppfølging."))],
-        description=_("Når skolen skal sjekke at eleven fortsatt har det trygt og godt."),
     )
 
 

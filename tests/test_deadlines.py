@@ -192,7 +192,7 @@ def test_statsforvalteren_one_week_after_the_earliest_date(
 
 
 def test_every_code_has_a_title_and_every_state_is_known() -> None:
-    assert set(TITLES) == {"investigate", "plan", "evaluation", "report_to_owner"}
+    assert set(TITLES) == {"investigate", "plan", "evaluation", "report_to_owner", "follow_up"}
     facts = replace(QUIET, investigation_finalised=False, staff_suspected=True)
     states = {d.state for d in case_deadlines(facts, CALENDAR, date(2026, 3, 9))}
     assert states == {"soon", "overdue"}

@@ -28,6 +28,7 @@ from tests.factories.cases import (
     LEADERSHIP_CASE,
     NOW,
     archive_for,
+    close_directly,
     file,
     sara_report,
 )
@@ -37,7 +38,6 @@ from trygg.accounts.permissions import can_view_case
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.cases.access import case_access, visible_to
-from trygg.cases.leadership import close_case
 from trygg.cases.reports import NewReport, file_report
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, Notification, User
@@ -224,8 +224,7 @@ def test_reopening_the_ordinary_case_does_not_reveal_the_hidden_one(
     app: Flask, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
     ordinary, _ = file(session, tmp_path, MONA, sara_report())
-    close_case(session, ordinary, NOW.date(), user(session, HILDE), BY, NOW)
-    session.commit()
+    close_directly(session, tmp_path, ordinary, user(session, HILDE))
     hidden, _ = file(session, tmp_path, MONA, sara_report(**LEADERSHIP_CASE))
     assert hidden.id != ordinary.id
 

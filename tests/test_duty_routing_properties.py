@@ -28,14 +28,14 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories.cases import BY, NOW, archive_for, sara_report
+from tests.factories.cases import BY, NOW, UNFOUNDED, archive_for, sara_report
 from tests.factories.users import demo_email, school, user
 from trygg.accounts.permissions import can_manage_case, can_view_case
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.accounts.users import NewUser, create_user
 from trygg.cases.access import case_access
-from trygg.cases.leadership import close_case
+from trygg.cases.closing import close_case
 from trygg.cases.receipts import open_receipt
 from trygg.cases.reports import NewReport, file_report
 from trygg.errors import Refused
@@ -95,11 +95,11 @@ def _arrange(session: Session, tmp_path: Path, situation: Situation) -> None:
     if situation.existing in ("ordinary", "both", "closed_ordinary"):
         doc = file_report(session, archive, mona, sara_report(), BY, earlier)
         if situation.existing == "closed_ordinary":
-            close_case(session, _case(session, doc), NOW.date(), eva, BY, earlier)
+            close_case(session, archive, _case(session, doc), UNFOUNDED, eva, BY, earlier)
     if situation.existing in ("hidden", "both", "closed_ordinary", "closed_hidden"):
         doc = file_report(session, archive, mona, hidden, BY, earlier)
         if situation.existing == "closed_hidden":
-            close_case(session, _case(session, doc), NOW.date(), eva, BY, earlier)
+            close_case(session, archive, _case(session, doc), UNFOUNDED, eva, BY, earlier)
     if situation.leaders_away:
         for key in LEADERS:
             user(session, PEOPLE[key]).active = False

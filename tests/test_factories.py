@@ -28,6 +28,7 @@ FINAL_AT: dict[Stage, list[tuple[str, int]]] = {
         ("undersokelse", 1),
         ("aktivitetsplan", 1),
         ("evaluering", 1),
+        ("avslutning", 1),
     ],
 }
 

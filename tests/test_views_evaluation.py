@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token, log_in
 from tests.document_pages import documents, edit_url, form_fields, submit, text_of
 from tests.factories.cases import case_at
-from tests.factories.users import HANDLER, staff_value
-from trygg.models import Case
+from tests.factories.users import HANDLER, RECTOR, staff_value, user
+from trygg.cases.closing import pending_proposal
+from trygg.models import Case, Notification
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
 
@@ -81,7 +83,7 @@ def test_new_version_keeps_only_measures_to_continue_or_adjust(
     assert "measures-1-description" not in form_fields(shown)
 
 
-def test_closing_the_plan_closes_the_case(
+def test_closing_the_plan_proposes_closing_to_the_leadership(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
     case = case_at(session, tmp_path, "planned")
@@ -111,10 +113,18 @@ def test_closing_the_plan_closes_the_case(
 
     assert done.status_code == 302, text_of(done)[:3000]
     session.expire_all()
-    closed = session.get(Case, case.id)
-    assert closed.status == CLOSED and str(closed.follow_up_on) == "2027-02-01"
+    # Never a silent close (issue 10): the leadership is alerted and decides.
+    proposed = session.get(Case, case.id)
+    proposal = pending_proposal(session, proposed)
+    assert proposed.status != CLOSED and proposal is not None
+    assert str(proposal.follow_up_on) == "2027-02-01"
+    alerted = session.execute(
+        select(Notification.user_id).where(Notification.code == "closing_proposed")
+    ).scalars()
+    leaders = set(alerted)
+    assert user(session, RECTOR).id in leaders and user(session, HANDLER).id not in leaders
     view = text_of(client.get(url))
-    assert "Saken er avsluttet." in view and "Start ny evaluering" not in view
+    assert "Forslaget om å avslutte saken er sendt til ledelsen" in view
     assert len(documents(session, case.id, "aktivitetsplan")) == 1
 
 

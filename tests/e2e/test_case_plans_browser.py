@@ -21,6 +21,7 @@ from tests.e2e.journey_steps import (
     log_in,
     open_case_from_list,
     shown,
+    switch_user,
     today,
     word_text,
 )
@@ -112,10 +113,14 @@ def test_evaluation_closes_the_case_and_every_archived_document_downloads(
     safe_now.get_by_label("Ja").check()
     page.get_by_role("button", name="Ferdigstill og arkiver").click()
     expect(flash(page)).to_contain_text("Dokumentet er ferdigstilt og arkivert.")
-    expect(flash(page)).to_contain_text("Saken er avsluttet.")
-    expect(page.get_by_role("button", name="Start ny evaluering")).to_have_count(0)
+    # Never a silent close (issue 10): the evaluation proposes, the rektor decides.
+    expect(flash(page)).to_contain_text("Forslaget om å avslutte saken er sendt til ledelsen")
 
-    page.get_by_role("link", name="Tilbake til saken").click()
+    switch_user(page, live_server, demo["ledelse"])
+    open_case_from_list(page, "Saker", "Sara Nilsen")
+    closing = page.get_by_role("region", name="Avslutning av saken")
+    expect(closing).to_contain_text("Evaluering nr. 1 konkluderte med å avslutte planen")
+    closing.get_by_role("button", name="Bekreft og avslutt saken").click()
     expect(page.locator(".page-head")).to_contain_text("Avsluttet")
     expect(page.locator(".case-facts")).to_contain_text(f"Oppfølging {shown(follow_up)}")
     reference = page.locator(".case-facts dd").first.inner_text()
@@ -129,6 +134,10 @@ def test_evaluation_closes_the_case_and_every_archived_document_downloads(
         "Evaluering av aktivitetsplan, nr. 1": (
             "Ja, eleven opplever nå skolemiljøet som trygt og godt.",
             f"Planen avsluttes; oppfølgingspunkt\nDato\n{shown(follow_up)}",
+        ),
+        "Avslutning av saken, nr. 1": (
+            "Skoleledelsen: Hilde Moe (rektor)",
+            "Evaluering nr. 1 konkluderte med å avslutte planen.",
         ),
     }
     documents = page.get_by_role("region", name="Dokumenter").locator("tbody tr")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -15,13 +16,14 @@ from sqlalchemy.orm import Session
 from tests.factories.content import INVESTIGATION, PLAN, closing_evaluation
 from tests.factories.users import HANDLER, RECTOR, REPORTER, staff_value, user
 from trygg import audit
-from trygg.archive import Archive
+from trygg.archive import FolderArchive
 from trygg.cases.actors import PersonInput
+from trygg.cases.closing import ClosingGrounds, close_case, confirm_closing, pending_proposal
 from trygg.cases.documents import save_draft
 from trygg.cases.leadership import Receipt, assign_handler, receive
 from trygg.cases.reports import NewReport, file_report
 from trygg.cases.workflow import finalise_step, start_document, start_evaluation
-from trygg.models import Case, CaseDocument
+from trygg.models import Case, CaseDocument, User
 
 NOW = dt.datetime(2026, 9, 14, 12, 40)
 BY = audit.Initiator(user_id=None, email="test")
@@ -43,9 +45,9 @@ Stage = Literal["reported", "received", "investigated", "planned", "closed"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
 
 
-def archive_for(tmp_path: Path) -> Archive:
+def archive_for(tmp_path: Path) -> FolderArchive:
     # The app fixture's OUTPUT_DIR is tmp_path/output; the archive lives below it.
-    return Archive(tmp_path / "output" / "archive")
+    return FolderArchive(tmp_path / "output" / "archive")
 
 
 def sara_report(**changes: object) -> NewReport:
@@ -114,6 +116,29 @@ def finish_step(
     return doc
 
 
+# What a leader states when closing a case that was never investigated (tests of
+# reopening and visibility close cases early; trygg.cases.closing asks why).
+UNFOUNDED = ClosingGrounds(
+    reason="Meldingen gjaldt en misforståelse som ble oppklart samme dag.",
+    pupil_experience="Eleven sier at hun har det fint på skolen.",
+    heard_how="Samtale med eleven samme dag.",
+    follow_up_on=NOW.date() + dt.timedelta(days=28),
+    pupil_safe=True,
+    no_investigation_reason="Meldingen viste seg å være grunnløs etter samtalen med eleven.",
+)
+
+
+def close_directly(
+    session: Session, tmp_path: Path, case: Case, leader: User, now: dt.datetime = NOW
+) -> None:
+    """The leadership closes the case itself, stating UNFOUNDED (with a follow-up date
+    no earlier than `now`)."""
+    follow_up = max(UNFOUNDED.follow_up_on or now.date(), now.date())
+    grounds = replace(UNFOUNDED, follow_up_on=follow_up)
+    close_case(session, archive_for(tmp_path), case, grounds, leader, BY, now)
+    session.commit()
+
+
 def case_at(
     session: Session,
     tmp_path: Path,
@@ -129,8 +154,8 @@ def case_at(
     - "received": received by Hilde Moe (RECTOR), Per Olsen (HANDLER) handles it;
     - "investigated": and the investigation (`investigation`) is final;
     - "planned": and the activity plan (`plan`), version 1, is final;
-    - "closed": and its evaluation is final: every measure ends, the pupil is safe now,
-      the case is closed with a date for the follow-up.
+    - "closed": and its evaluation is final: every measure ends, the pupil is safe now;
+      it proposed closing, and the rektor confirmed it with a date for the follow-up.
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
@@ -145,4 +170,10 @@ def case_at(
     if reached >= STAGES.index("closed"):
         evaluation = start_evaluation(session, case, user(session, HANDLER), NOW)
         finish_step(session, tmp_path, case, "evaluering", closing_evaluation(evaluation.data))
+        # The evaluation proposes closing; the rektor confirms (trygg.cases.closing).
+        proposal = pending_proposal(session, case)
+        assert proposal is not None
+        rektor = user(session, RECTOR)
+        confirm_closing(session, archive_for(tmp_path), case, proposal, rektor, BY, NOW)
+        session.commit()
     return case

@@ -109,6 +109,19 @@ def hostile_input(kind: str) -> dict[str, Any]:
             "overall": long_paragraph(),
             "next": {"action": "ny_evaluering", "evaluate_on": "2026-11-17"},
         }
+    elif kind == "avslutning":
+        data["closing"] = {
+            "proposed_by": "s1",
+            "proposed_at": "2026-12-01T09:00",
+            "decided_by": "s1",
+            "decided_at": "2026-12-01T10:00",
+            "decided_as": "ledelse",
+            "reason": long_paragraph(),
+            "pupil_experience": HOSTILE,
+            "heard_how": HOSTILE,
+            "no_investigation_reason": HOSTILE,
+            "follow_up_on": "2027-01-12",
+        }
     elif kind == "kvittering":
         return {
             "school": dict(_SCHOOL),

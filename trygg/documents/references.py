@@ -27,6 +27,10 @@ _REFERENCES: dict[str, tuple[tuple[tuple[str, ...], frozenset[str], bool], ...]]
         (("plan", "measures", "*", "by"), STAFF, False),
     ),
     "evaluering": ((("evaluation", "measures", "*", "by"), STAFF, False),),
+    "avslutning": (
+        (("closing", "proposed_by"), STAFF, False),
+        (("closing", "decided_by"), STAFF, False),
+    ),
 }
 
 _KIND_NAMES = {"staff": "en ansatt", "pupil": "en elev", "guardian": "en foresatt"}
@@ -36,6 +40,8 @@ _KIND_NAMES = {"staff": "en ansatt", "pupil": "en elev", "guardian": "en foresat
 _DUTIES: dict[str, tuple[tuple[str, ...], ...]] = {
     "aktivitetsplan": (("plan", "responsible"), ("plan", "measures", "*", "by")),
     "evaluering": (("evaluation", "measures", "*", "by"),),
+    # Nor does a suspect decide that the case is closed.
+    "avslutning": (("closing", "decided_by"),),
 }
 
 

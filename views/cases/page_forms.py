@@ -16,13 +16,11 @@ from database import db
 from forms.base import BaseForm
 from forms.cases import (
     ASSIGN,
-    CLOSE,
     OWNER,
     PERSON,
     RECEIVE,
     REOPEN,
     AssignForm,
-    CloseForm,
     ConfirmCaseForm,
     OwnerReportForm,
     PersonForm,
@@ -102,7 +100,6 @@ def case_forms(case: Case, bound: Mapping[str, BaseForm]) -> dict[str, BaseForm]
             data={"handler": f"u{case.handler_id}" if case.handler_id else ""},
         ),
         "owner": bound.get("owner") or _owner(case),
-        "close": bound.get("close") or CloseForm(formdata=None, prefix=CLOSE),
         "reopen": bound.get("reopen") or ConfirmCaseForm(formdata=None, prefix=REOPEN),
         "person": bound.get("person")
         or PersonForm(formdata=None, prefix=PERSON, data={"kind": "pupil"}),
