@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from forms.base import clean_text
 from trygg.accounts.roles import role_name
+from trygg.cases.measure_owners import EXTERNAL
 from trygg.models import Case, User
 
 YES, NO = "ja", "nei"
@@ -142,6 +143,10 @@ class People:
     picker_of: dict[str, str] = field(default_factory=dict)
     name_of: dict[str, str] = field(default_factory=dict)
     key_of_name: dict[str, str] = field(default_factory=dict)
+    # The plan's responsible leader is an employee; a measure may be owned by someone
+    # outside the staff too (trygg.cases.measure_owners), whose role is kept here.
+    employees: list[SelectChoice] = field(default_factory=list)
+    external_role_of: dict[str, str] = field(default_factory=dict)
 
     def picker(self, key: Any) -> str:
         """A stored reference as the select's value: staff actor "s1" → "u12"."""
@@ -166,16 +171,22 @@ def _pupil_role(role: str) -> str:
     }.get(role, gettext("elev"))
 
 
-def people_for(case: Case, roster: Sequence[User]) -> People:
+def people_for(case: Case, roster: Sequence[User], barred: Collection[int] = ()) -> People:
+    """`barred`: accounts never offered as responsible leader or measure owner (§ 12-5,
+    trygg.cases.measure_owners.barred_user_ids); they stay conversation partners."""
     choose = [SelectChoice("", gettext("Velg …"))]
     staff = [*choose]
     picker_of: dict[str, str] = {}
     name_of: dict[str, str] = {}
     key_of_name: dict[str, str] = {}
+    external_role_of: dict[str, str] = {}
     on_roster = {user.id for user in roster}
     for user in roster:
+        if user.id in barred:
+            continue
         title = user.title or role_name(user.role_code)
         staff.append(SelectChoice(f"u{user.id}", f"{user.name} ({title})"))
+    employees = list(staff)
     names = {a.key: a.name for a in case.actors}
     pupil = gettext("%(name)s (eleven saken gjelder)", name=case.pupil_name)
     partners = [*choose, SelectChoice("pupil", pupil)]
@@ -183,10 +194,15 @@ def people_for(case: Case, roster: Sequence[User]) -> People:
         if actor.kind == "staff":
             name_of[actor.key] = actor.name
             key_of_name.setdefault(actor.name.casefold(), actor.key)
+            if actor.role == EXTERNAL and actor.user_id is None:
+                external_role_of[actor.key] = actor.title
             if actor.user_id in on_roster:
                 picker_of[actor.key] = f"u{actor.user_id}"
-            else:
-                staff.append(SelectChoice(actor.key, actor.name))
+            elif not (actor.suspected or actor.user_id in barred):
+                shown = f"{actor.name} ({actor.title})" if actor.title else actor.name
+                staff.append(SelectChoice(actor.key, shown))
+                if actor.key not in external_role_of:
+                    employees.append(SelectChoice(actor.key, shown))
             title = actor.title or gettext("ansatt")
             partners.append(SelectChoice(actor.key, f"{actor.name} ({title})"))
         elif actor.kind == "guardian":
@@ -199,8 +215,23 @@ def people_for(case: Case, roster: Sequence[User]) -> People:
             partners.append(SelectChoice(actor.key, label))
         else:
             partners.append(SelectChoice(actor.key, f"{actor.name} ({_pupil_role(actor.role)})"))
-    staff_names = sorted({u.name for u in roster} | set(name_of.values()))
-    return People(staff, partners, staff_names, picker_of, name_of, key_of_name)
+    offered = {u.name for u in roster if u.id not in barred}
+    offered |= {
+        a.name
+        for a in case.actors
+        if a.kind == "staff" and not a.suspected and a.user_id not in barred
+    }
+    staff_names = sorted(offered)
+    return People(
+        staff,
+        partners,
+        staff_names,
+        picker_of,
+        name_of,
+        key_of_name,
+        employees,
+        external_role_of,
+    )
 
 
 # --- Repeating rows ----------------------------------------------------------------
@@ -297,6 +328,12 @@ def problem_text(problem: str) -> str:
 def error_list(form: Form, labels: dict[str, str]) -> list[tuple[str | None, str]]:
     """(field id, «Tiltak 2 › Hvem gjennomfører: message») for the summary at the top."""
     items: list[tuple[str | None, str]] = [(None, str(e)) for e in form.form_errors]
+    # A refusal about a whole list of rows (trygg.cases.investigation_rules) sits on the
+    # list; the rows' own errors are dicts and are listed per field below.
+    for rows in row_lists(form).values():
+        for error in rows.errors:
+            if isinstance(error, str):
+                items.append((rows.id, error))
     for f in all_fields(form):
         if f.type == "CSRFTokenField":
             continue
@@ -318,7 +355,7 @@ def set_choices(form: Any, people: People) -> None:
     """Give every person picker its options; call again after rows are added."""
     options = {
         "by": people.staff,
-        "responsible": people.staff,
+        "responsible": people.employees,
         "with": people.conversation_partners,
     }
     for f in all_fields(form):

@@ -1,6 +1,7 @@
 """The activity plan (aktivitetsplan): the five things § 12-4 demands for every measure,
 the pupil's voice and best interest. «Who» is typed, with staff names suggested, so a
-vague owner such as «alle ansatte» reaches the domain and is refused with its reason."""
+vague owner such as «alle ansatte» reaches the domain and is refused with its reason;
+someone outside the school's staff is typed with their role."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from forms.documents.fields import (
     text,
 )
 from forms.documents.investigation import CELL, LINE, LONG
+from trygg.cases.measure_owners import ROLE_KEY
 from trygg.documents.inputs import MAX_ROWS
 
 STAFF_LIST_ID = "staff-names"
@@ -52,6 +54,11 @@ class MeasureRow(RowForm):
         description=_("Én navngitt person. «Alle ansatte» godtas ikke alene."),
         render_kw={"list": STAFF_LIST_ID, "autocomplete": "off"},
     )
+    by_role = StringField(
+        _("Rolle, hvis personen ikke er ansatt ved skolen"),
+        validators=LINE,
+        description=_("For eksempel helsesykepleier, PPT eller BUP. Tomt for ansatte."),
+    )
     evaluate_on = DateText(_("Evalueringsdato"))
 
 
@@ -69,7 +76,23 @@ class PlanForm(BaseForm):
         validators=LONG,
         description=_("Hentet fra analysen i undersøkelsen; tiltakene skal bygge på den."),
     )
+    measures_first_reason = TextAreaField(
+        _("Hvis tiltak settes inn før undersøkelsen er ferdig: hvorfor"),
+        validators=LONG,
+        description=_(
+            "Planen skal bygge på en ferdigstilt undersøkelse. Må eleven ha tiltak straks, "
+            "skriv hvorfor; undersøkelsen fortsetter og har sin egen frist."
+        ),
+    )
     measures = FieldList(FormField(MeasureRow), min_entries=1, max_entries=MAX_ROWS)
+    unadjusted_reason = TextAreaField(
+        _("Hvis et tiltak som skulle justeres, er uendret: hvorfor"),
+        validators=LONG,
+        description=_(
+            "Et tiltak evalueringen sa skulle justeres, skal endres i den nye versjonen, "
+            "eller planen skal si hvorfor det beholdes som før."
+        ),
+    )
     pupil_voice = TextAreaField(
         _("Elevens stemme"),
         validators=LONG,
@@ -85,6 +108,8 @@ def form_data(section: dict[str, Any], people: People) -> dict[str, Any]:
         "responsible": people.picker(section.get("responsible")),
         "problem": text(section.get("problem")),
         "background": text(section.get("background")),
+        "measures_first_reason": text(section.get("measures_first_reason")),
+        "unadjusted_reason": text(section.get("unadjusted_reason")),
         "measures": [
             {
                 "description": text(row.get("description")),
@@ -93,6 +118,7 @@ def form_data(section: dict[str, Any], people: People) -> dict[str, Any]:
                 "frequency": text(row.get("frequency")),
                 "end": text(row.get("end")),
                 "by": people.name(row.get("by")),
+                "by_role": people.external_role_of.get(str(row.get("by") or ""), ""),
                 "evaluate_on": text(row.get("evaluate_on")),
             }
             for row in section.get("measures") or []
@@ -114,7 +140,10 @@ def section(form: PlanForm, base: dict[str, Any], people: People) -> dict[str, A
                 "start": row.start.iso,
                 "frequency": row.frequency.data,
                 "end": row.end.iso,
-                "by": people.typed(row.by.data) or None,
+                # A name with a role is someone outside the staff, registered by the
+                # domain (trygg.cases.measure_owners); without one, a staff reference.
+                "by": (row.by.data if row.by_role.data else people.typed(row.by.data)) or None,
+                ROLE_KEY: row.by_role.data or None,
                 "evaluate_on": row.evaluate_on.iso,
             }
         )
@@ -128,7 +157,9 @@ def section(form: PlanForm, base: dict[str, Any], people: People) -> dict[str, A
                 "responsible": form.responsible.data or None,
                 "problem": form.problem.data,
                 "background": form.background.data,
+                "measures_first_reason": form.measures_first_reason.data,
                 "measures": measures,
+                "unadjusted_reason": form.unadjusted_reason.data,
                 "pupil_voice": form.pupil_voice.data,
                 "best_interest": form.best_interest.data,
                 "guardian_views": form.guardian_views.data,
@@ -143,7 +174,9 @@ FORM_KEYS = frozenset(
         "responsible",
         "problem",
         "background",
+        "measures_first_reason",
         "measures",
+        "unadjusted_reason",
         "pupil_voice",
         "best_interest",
         "guardian_views",

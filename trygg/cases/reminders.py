@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from trygg.acknowledgements import reminders as plan_reminders
-from trygg.calendar.deadlines import REPORT_TO_OWNER, reminders_due
+from trygg.calendar.deadlines import FOLLOW_UP, REPORT_TO_OWNER, reminders_due
+from trygg.cases import measures
 from trygg.cases.events import leaders_to_alert, notify, suspected_user_ids
 from trygg.cases.overview import calendar_for, case_facts
 from trygg.config import Settings
@@ -41,12 +42,17 @@ def mailer_for(settings: Settings) -> Mailer:
 def collect(session: Session, today: dt.date, now: dt.datetime) -> list[Notification]:
     """Create the in-app alerts for every deadline due soon, today or overdue."""
     created: list[Notification] = []
-    cases = session.execute(select(Case).where(Case.status == OPEN)).scalars()
+    # A closed case with a follow-up still to answer has its follow-up deadline.
+    cases = session.execute(
+        select(Case).where(or_(Case.status == OPEN, Case.follow_up_on.is_not(None)))
+    ).scalars()
     for case in cases:
         facts = case_facts(session, case)
         for deadline in reminders_due(facts, calendar_for(session, case.school_id), today):
             recipients = set(leaders_to_alert(session, case))
-            if deadline.code != REPORT_TO_OWNER and case.handler_id is not None:
+            # The leadership alone reports to the owner and answers at the follow-up.
+            leadership_only = deadline.code in (REPORT_TO_OWNER, FOLLOW_UP)
+            if not leadership_only and case.handler_id is not None:
                 recipients.add(case.handler_id)
             recipients -= suspected_user_ids(case)
             key = f"deadline:{case.id}:{deadline.code}:{deadline.due}:{deadline.state}"
@@ -68,6 +74,9 @@ def link_for(base_url: str, note: Notification) -> str:
     # Only a link: the case id says nothing about the case, and the page checks access.
     if note.code == plan_reminders.NOTICE_CODE:
         path = plan_reminders.NOTICE_PATH
+    elif note.code == measures.NOTICE_CODE:
+        # A measure's owner may not open the case; "Mine tiltak" shows their measures.
+        path = measures.NOTICE_PATH
     elif note.case_id is not None:
         path = f"/saker/{note.case_id}"
     else:
@@ -98,8 +107,13 @@ def deliver(session: Session, mailer: Mailer, base_url: str, now: dt.datetime) -
 def run(
     session: Session, mailer: Mailer, base_url: str, today: dt.date, now: dt.datetime
 ) -> ReminderRun:
-    # Cases first; then employees who have not acknowledged their school's plan.
-    alerts = collect(session, today, now) + plan_reminders.collect(session, now)
+    # Cases first, then the owners of measures due for evaluation; then employees who
+    # have not acknowledged their school's plan.
+    alerts = (
+        collect(session, today, now)
+        + measures.collect_reminders(session, today, now)
+        + plan_reminders.collect(session, now)
+    )
     session.flush()
     sent, failed = deliver(session, mailer, base_url, now)
     return ReminderRun(alerts=len(alerts), emailed=sent, failed=failed)

@@ -31,7 +31,9 @@ from trygg.calendar.clock import oslo_time
 from trygg.calendar.formats import date_text, stored_text
 from trygg.cases.actors import roster
 from trygg.cases.documents import EditConflict, current, documents_of, jsonable, previous_plan
+from trygg.cases.measure_owners import barred_user_ids
 from trygg.cases.names_check import case_people, check_texts, not_names
+from trygg.cases.thin_texts import Caution
 from trygg.cases.workflow import final_plan, plan_changes, start_document, start_evaluation
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
@@ -141,6 +143,22 @@ def problem_items(form: Any, problems: list[str], aliases: dict[str, str]) -> li
     return items
 
 
+def caution_items(form: Any, cautions: list[Caution]) -> list[dict[str, Any]]:
+    """What may be thin (trygg.cases.thin_texts), linked to its field, with examples of
+    what a good text says."""
+    items = []
+    for caution in cautions:
+        target = find_field(form, caution.field)
+        items.append(
+            {
+                "target": target.id if target is not None else None,
+                "text": gettext(caution.message, **dict(caution.params)),
+                "examples": list(caution.examples),
+            }
+        )
+    return items
+
+
 def race_conflict(doc: CaseDocument, section: dict[str, Any]) -> EditConflict:
     """The conflict when two saves of one revision met in the database at once. Called
     after the failed write is undone (web.lifecycle.discard_changes), which expires the
@@ -155,8 +173,11 @@ class EditPage:
         self.doc = doc
         self.spec = KINDS[doc.kind]
         self.staff = roster(db.session, case.school_id)
-        self.people = people_for(case, self.staff)
+        # § 12-5: the suspect (and the leadership in its own case) is never offered.
+        self.people = people_for(case, self.staff, barred_user_ids(db.session, case))
         self.problems: list[dict[str, Any]] = []
+        # Shown before finalising; «Ferdigstill likevel» goes on (views/documents/pages).
+        self.cautions: list[dict[str, Any]] = []
         # Words ticked as «not a name» in a post that was not saved: still ticked.
         self.confirmed: list[str] = []
         if form is None:
@@ -299,6 +320,7 @@ class EditPage:
             blanks=blanks,
             problems=bool(self.problems),
             summary=summary,
+            cautions=self.cautions,
             staff_names=self.people.staff_names,
             staff_list_id=plan.STAFF_LIST_ID,
             confirm=ConfirmForm(formdata=None),
