@@ -1,8 +1,9 @@
 """How much one request may carry, and the page that says so with the real limit.
 
-The two upload pages set their own, larger limit for their requests (the school's plan:
-trygg.acknowledgements.MAX_PLAN_BYTES, 15 MB; a Word template: MAX_TEMPLATE_BYTES, 5 MB)
-and say it in their own words. Every other page takes form text only, and the largest
+The upload pages set their own limit for their requests (the school's plan:
+trygg.acknowledgements.MAX_PLAN_BYTES, 15 MB; a Word template: MAX_TEMPLATE_BYTES, 5 MB;
+a case's attachment: trygg.cases.attachments.MAX_ATTACHMENT_BYTES, 10 MB, in
+views/cases/notes.py) and say it in their own words at the file field. Every other page takes form text only, and the largest
 valid form, the evaluation (60 measures; its length limits allow about 760,000
 characters), is under 7 MB even if every character took nine bytes URL-encoded. The
 staff CSV (2,000 lines) is far smaller. A body over this limit is refused unread.

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from trygg.models.cases import Case
 from trygg.models.documents import ArchivedFile, CaseDocument
+from trygg.models.notes import CaseAttachment, CaseNote, CaseRecordWithdrawal
 
 SQLITE: dict[str, tuple[str, ...]] = {
     "cases": (
@@ -36,6 +37,16 @@ SQLITE: dict[str, tuple[str, ...]] = {
         "BEGIN SELECT RAISE(ABORT, 'a final document never changes'); END",
     ),
 }
+
+# Notes, attachments and their withdrawals (migration 0012): written once, never changed.
+_RECORD_TABLES = ("case_notes", "case_attachments", "case_record_withdrawals")
+for _table in _RECORD_TABLES:
+    SQLITE[_table] = (
+        f"CREATE TRIGGER {_table}_no_update BEFORE UPDATE ON {_table} "
+        "BEGIN SELECT RAISE(ABORT, 'a case record never changes'); END",
+        f"CREATE TRIGGER {_table}_no_delete BEFORE DELETE ON {_table} "
+        "BEGIN SELECT RAISE(ABORT, 'a case record never changes'); END",
+    )
 
 # No "%" placeholders: the driver would read them as its own parameters.
 _PG_FUNCTION = (
@@ -66,6 +77,15 @@ POSTGRESQL: dict[str, tuple[str, ...]] = {
     ),
 }
 
+for _table in _RECORD_TABLES:
+    POSTGRESQL[_table] = (
+        _PG_FUNCTION,
+        f"CREATE TRIGGER {_table}_no_change BEFORE UPDATE OR DELETE ON {_table} "
+        "FOR EACH ROW EXECUTE FUNCTION trygg_refuse_change()",
+        f"CREATE TRIGGER {_table}_no_truncate BEFORE TRUNCATE ON {_table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION trygg_refuse_change()",
+    )
+
 
 def _install(table: str) -> Any:
     def install(target: Any, connection: Connection, **_: Any) -> None:
@@ -76,5 +96,12 @@ def _install(table: str) -> Any:
     return install
 
 
-for _model in (Case, ArchivedFile, CaseDocument):
+for _model in (
+    Case,
+    ArchivedFile,
+    CaseDocument,
+    CaseNote,
+    CaseAttachment,
+    CaseRecordWithdrawal,
+):
     event.listen(_model.__table__, "after_create", _install(_model.__tablename__))
