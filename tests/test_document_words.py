@@ -200,7 +200,9 @@ def test_every_heading_keeps_with_what_follows(kind: str) -> None:
 
 
 SIGNERS = {
-    "meldeskjema": ("Melder: Per Olsen (kontaktlærer)", "Mottatt av rektor eller skoleeier"),
+    # An ordinary report: received by the rektor (a § 12-5 one about the leadership says
+    # "Mottatt av skoleeier", tests/test_duty_details.py).
+    "meldeskjema": ("Melder: Per Olsen (kontaktlærer)", "Mottatt av rektor"),
     "undersokelse": ("Saksbehandler", "Rektor"),
     "aktivitetsplan": ("Ansvarlig leder: Ingrid Dahl (sosiallærer)", "Rektor"),
     "evaluering": ("Ansvarlig for evalueringen", "Rektor"),

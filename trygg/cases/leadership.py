@@ -1,4 +1,6 @@
-"""What the school leadership records on a case: receipt, handler, school owner, closing.
+"""What the school leadership records on a case: receipt, handler, school owner, reopening.
+
+Closing is a documented decision of its own: trygg.cases.closing.
 
 In a case hidden from the leadership (§ 12-5) the school owner takes these steps, and may
 pick a handler from any school of the municipality or handle the case itself.
@@ -17,9 +19,10 @@ from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import check_independent, find_staff, independence_problem, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
+from trygg.cases.reports import lock_pupil
 from trygg.errors import Refused
 from trygg.models import Case, School, User
-from trygg.models.cases import CLOSED, OPEN
+from trygg.models.cases import OPEN
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,26 @@ def receive(
     case.received_at = case.received_at or now
     case.rektor_informed_at = receipt.rektor_informed_at
     case.raised_with_rektor_by_home = receipt.raised_with_rektor_by_home
-    case.serious = receipt.serious
+    today = oslo_time(now).date()
+    marked = mark_serious(case, receipt.serious, today)
     record_event(session, case, "received", user.id, now)
-    audit.record(session, by, "case.received", "case", str(case.id), now=now)
+    details = {"serious_since": today.isoformat()} if marked else None
+    audit.record(session, by, "case.received", "case", str(case.id), details, now=now)
+
+
+def mark_serious(case: Case, serious: bool, on: dt.date) -> bool:
+    """Mark the case serious ("Alvorlig sak") on the school day `on`, or unmark it.
+
+    Returns whether it became serious now. A case already serious keeps its day: saving
+    the receipt again must not move "Meld til skoleeier" later. Unmarked, it forgets the
+    day, and a later marking starts a new one."""
+    became = serious and not case.serious
+    if became:
+        case.serious_since = on
+    elif not serious:
+        case.serious_since = None
+    case.serious = serious
+    return became
 
 
 def handler_candidates(session: Session, case: Case) -> list[User]:
@@ -126,29 +146,11 @@ def record_owner_report(
         raise Refused("Tidspunktet kan ikke være i fremtiden.", field="reported_at")
     case.owner_reported_at = reported_at
     case.owner_reported_to = recipient.strip()
-    case.serious = True
+    # Reporting it to the owner marks the case serious, from the day it was reported.
+    mark_serious(case, True, reported_at.date())
     record_event(session, case, "owner_reported", user.id, now)
     notify(session, owner_users(session, case), case, "owner_report", f"owner:{case.id}", now)
     audit.record(session, by, "case.owner_reported", "case", str(case.id), now=now)
-
-
-def close_case(
-    session: Session,
-    case: Case,
-    follow_up_on: dt.date,
-    user: User,
-    by: audit.Initiator,
-    now: dt.datetime,
-) -> None:
-    if case.status == CLOSED:
-        raise Refused("Saken er allerede avsluttet.")
-    if follow_up_on < oslo_time(now).date():
-        raise Refused("Oppfølgingsdatoen kan ikke være passert.", field="follow_up_on")
-    case.status = CLOSED
-    case.closed_at = now
-    case.follow_up_on = follow_up_on
-    record_event(session, case, "case_closed", user.id, now)
-    audit.record(session, by, "case.closed", "case", str(case.id), now=now)
 
 
 def reopen_case(
@@ -156,6 +158,9 @@ def reopen_case(
 ) -> None:
     if case.status == OPEN:
         raise Refused("Saken er allerede åpen.")
+    # A report about the pupil filed at this instant waits, then joins this case, instead
+    # of opening one beside it (trygg.cases.reports.lock_pupil).
+    lock_pupil(session, case.school_id, case.pupil_key)
     # A pupil has one open ordinary case and one open case hidden from the leadership;
     # only a case of the same kind stands in the way, and the reference shown is one the
     # user may see (a hidden case's never reaches the leadership).
@@ -176,5 +181,8 @@ def reopen_case(
         )
     case.status = OPEN
     case.closed_at = None
+    # Closing is a decision with its own follow-up (trygg.cases.closing); an open case
+    # has none pending.
+    case.follow_up_on = None
     record_event(session, case, "case_reopened", user.id, now)
     audit.record(session, by, "case.reopened", "case", str(case.id), now=now)

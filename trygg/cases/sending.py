@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 
 from trygg.archive import Archive
 from trygg.cases.documents import documents_of
-from trygg.cases.downloads import MIMETYPES, DocumentFile, document_title, pdf_file
+from trygg.cases.downloads import MIMETYPES, DocumentFile, check_pdf, document_title, pdf_file
+from trygg.cases.home_cover import COVER_TITLE, cover_docx, cover_facts
+from trygg.cases.notes_pdf import bundle_extras_exist, bundle_parts
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument
 from trygg.models.documents import FINAL
-from trygg.pdf import ConverterPool, merge_pdfs, protect_pdf
+from trygg.pdf import ConverterPool, convert_docx_to_pdfa, merge_pdfs, protect_pdf
+from trygg.pdf.errors import NO_SERVICE_CONFIGURED, PdfUnavailable
 
 # A password told by phone or SMS must still resist guessing for the life of the file.
 MIN_PASSWORD_LENGTH = 10
@@ -36,16 +39,19 @@ def case_bundle(
     user_id: int,
     now: dt.datetime,
 ) -> DocumentFile:
-    """Every final document of the case as one PDF, one bookmark per document.
+    """Every final document of the case as one PDF, one bookmark per document, then the
+    notes and attachments (trygg.cases.notes_pdf), each under its own bookmark.
 
-    Raises DomainError when nothing is final yet, and what pdf_file raises."""
+    Raises DomainError when there is nothing to put in it, and what pdf_file and
+    bundle_parts raise."""
     docs = final_documents(session, case)
-    if not docs:
+    if not docs and not bundle_extras_exist(session, case):
         raise Refused("Saken har ingen ferdigstilte dokumenter ennå.")
     parts = []
     for doc in docs:
         pdf = pdf_file(session, archive, case, doc, converters, user_id, now).content
         parts.append((document_title(doc), pdf))
+    parts += bundle_parts(session, archive, case, converters)
     filename = f"{case.reference.replace('/', '-')}_saksdokumenter.pdf"
     return DocumentFile(merge_pdfs(parts), filename, MIMETYPES["pdf"])
 
@@ -77,13 +83,24 @@ def home_copy(
     user_id: int,
     now: dt.datetime,
 ) -> DocumentFile:
-    """An AES-256 protected copy of a final document's PDF, to send home.
+    """An AES-256 protected copy of a final document's PDF, to send home, after a cover
+    page naming the school's contact person and how to reach Statsforvalteren (§ 12-6;
+    trygg.cases.home_cover).
 
     Only final documents go home: a draft can still change. The archived PDF/A is not
-    touched; the copy is made in memory and never stored."""
+    touched; the copy is made in memory and never stored. It is that one document's PDF
+    alone: the case's notes and attachments are never sent home."""
     if doc.status != FINAL:
         raise Refused("Bare ferdigstilte dokumenter kan sendes hjem.")
     pdf = pdf_file(session, archive, case, doc, converters, user_id, now)
-    protected = protect_pdf(pdf.content, password)
+    if converters is None:
+        raise PdfUnavailable(NO_SERVICE_CONFIGURED)
+    title = document_title(doc)
+    cover_word = cover_docx(cover_facts(session, case, title))
+    cover = convert_docx_to_pdfa(cover_word, allow_cold=False, converters=converters)
+    # Scanned like every page that leaves the case: it must name no one in it.
+    check_pdf(case, cover, COVER_TITLE)
+    letter = merge_pdfs([(COVER_TITLE, cover), (title, pdf.content)])
+    protected = protect_pdf(letter, password)
     filename = pdf.filename.removesuffix(".pdf") + "_passord.pdf"
     return DocumentFile(protected, filename, MIMETYPES["pdf"])

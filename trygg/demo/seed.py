@@ -13,11 +13,22 @@ from trygg import audit
 from trygg.accounts.organisation import ensure_municipality, ensure_school
 from trygg.accounts.passwords import Passwords
 from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
+from trygg.accounts.school_settings import Statsforvalteren, set_statsforvalteren
 from trygg.accounts.users import NewUser, create_user, email_taken
+from trygg.models.base import utcnow
 
 MUNICIPALITY = "Oslo kommune"
 OWNER_CONTACT = "Utdanningsetaten, avdeling for skolemiljø"
 SCHOOLS = (("Nordpolen skole", "nordpolen"), ("Vestre Aker skole", "vestreaker"))
+# Oslo's county governor, with its public contact details (as published on its website;
+# Trygg never looks them up): printed on documents sent home (trygg.cases.home_cover).
+STATSFORVALTEREN = Statsforvalteren(
+    name="Statsforvalteren i Oslo og Viken",
+    address="Postboks 325, 1502 Moss",
+    phone="22 00 35 00",
+    email="sfovpost@statsforvalteren.no",
+    web="statsforvalteren.no/oslo-viken",
+)
 
 # (role, slug, name, title) per school. Invented names, common in Norway.
 SCHOOL_PEOPLE = {
@@ -64,6 +75,8 @@ def seed_demo(session: Session, passwords: Passwords, password: str) -> int:
     """Returns how many accounts were created this time."""
     by = audit.Initiator(user_id=None, email="demo-seed")
     oslo = ensure_municipality(session, MUNICIPALITY, OWNER_CONTACT, by)
+    if not oslo.statsforvalteren_name:
+        set_statsforvalteren(session, oslo.id, STATSFORVALTEREN, by, utcnow())
     created = 0
     people: list[tuple[str, str, str, str, int | None]] = []
     for school_name, school_slug in SCHOOLS:

@@ -28,6 +28,9 @@ class CasePart(Input):
     # When the rektor personally learned of the case (§ 12-6 counts from the earliest).
     rektor_informed: dt.datetime | None = None
     raised_with_rektor_by_home: dt.date | None = None
+    # Who received the report and answers for the case: the rektor, or the school owner
+    # when the report went straight there (§ 12-5). The documents' words follow it.
+    received_by: Literal["rektor", "skoleeier"] = "rektor"
 
 
 class PupilPart(Input):

@@ -128,17 +128,21 @@ def statsforvalteren_text(data: CaseDocumentInput) -> str:
         )
         if d is not None
     ]
+    # A case about the leadership (§ 12-5) is taken up with the school owner instead.
+    owner = data.case.received_by == "skoleeier"
+    raised_with = "rektor – i denne saken med skoleeier –" if owner else "rektor"
+    receiver = "skoleeier" if owner else "rektor"
     text = (
         "Hvis eleven ikke opplever at skolemiljøet er trygt og godt, kan eleven eller "
-        "foresatte melde saken til Statsforvalteren når saken er tatt opp med rektor og "
-        "det har gått minst én uke (opplæringslova § 12-6)."
+        f"foresatte melde saken til Statsforvalteren når saken er tatt opp med {raised_with} "
+        "og det har gått minst én uke (opplæringslova § 12-6)."
     )
     if known:
         earliest = min(known) + dt.timedelta(days=7)
         text += (
-            f" Saken ble tatt opp med rektor {format_date(min(known))}, og kan meldes "
+            f" Saken ble tatt opp med {receiver} {format_date(min(known))}, og kan meldes "
             f"til Statsforvalteren fra og med {format_date(earliest)}."
         )
     else:
-        text += " Datoen saken ble tatt opp med rektor er ikke registrert."
+        text += f" Datoen saken ble tatt opp med {receiver} er ikke registrert."
     return text
