@@ -14,6 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -131,6 +132,15 @@ class OtherPupilForm(_CleanedForm):
 
 
 class ReportForm(BaseForm):
+    # The pupil picked from the school's register (trygg.pupils.register); empty for a
+    # typed pupil. Only the id counts: the name and class come from the register.
+    pupil_id = HiddenField()
+    pupil_search = StringField(
+        _("Søk i elevregisteret"),
+        validators=[_length(NAME_MAX)],
+        description=_("Skriv navn eller klasse, for eksempel «Lea» eller «6B»."),
+        render_kw={"autocomplete": "off", "type": "search"},
+    )
     pupil_name = StringField(
         _("Elevens navn"),
         validators=[DataRequired(_("Skriv navnet på eleven.")), _length(NAME_MAX)],

@@ -23,9 +23,9 @@ right people at once, and is archived as the reporter's receipt.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,7 +44,8 @@ from trygg.cases.events import notify, owner_users, record_event, report_recipie
 from trygg.cases.names_check import NameCheck, NamesToCheck, People, check_texts, form_people
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, School, User
-from trygg.models.cases import OPEN, CaseSeries
+from trygg.models.cases import OPEN, CaseSeries, PupilFilingLock
+from trygg.pupils.register import pupil_for_report
 
 # The reporter's answers when they cannot name the suspected employee.
 SUSPECT_LEADERSHIP = "ledelse"  # «en i skoleledelsen»
@@ -76,6 +77,9 @@ class NewReport:
     guardians_informed_at: dt.datetime | None = None
     # Words the reporter confirmed are not names ("Liv" in "Liv og lære").
     not_names: tuple[str, ...] = ()
+    # The pupil picked from the school's register; None for a typed pupil (a new pupil,
+    # a visitor), whose case is marked as not from the register.
+    pupil_id: int | None = None
 
     def texts(self) -> dict[str, str]:
         """The free texts the meldeskjema anonymises, by form field."""
@@ -166,17 +170,63 @@ def pupil_key(name: str, class_name: str) -> str:
 
 
 def open_case_for(
-    session: Session, school_id: int, name: str, class_name: str, *, hidden: bool = False
+    session: Session,
+    school_id: int,
+    name: str,
+    class_name: str,
+    *,
+    hidden: bool = False,
+    pupil_id: int | None = None,
 ) -> Case | None:
-    """The pupil's open case: the ordinary one, or the one hidden from the leadership."""
-    return session.execute(
-        select(Case).where(
-            Case.school_id == school_id,
-            Case.pupil_key == pupil_key(name, class_name),
-            Case.status == OPEN,
-            Case.leadership_suspected.is_(hidden),
+    """The pupil's open case: the ordinary one, or the one hidden from the leadership.
+
+    A register pupil's case is found by the pupil's id, so a typo never splits it; a case
+    typed by name before the register knew the pupil (no id, same name and class) is theirs
+    too, and a report picked from the register ties it to them."""
+    same_pupil = Case.pupil_key == pupil_key(name, class_name)
+    if pupil_id is not None:
+        same_pupil = or_(Case.pupil_id == pupil_id, and_(Case.pupil_id.is_(None), same_pupil))
+    return (
+        session.execute(
+            select(Case)
+            .where(
+                Case.school_id == school_id,
+                same_pupil,
+                Case.status == OPEN,
+                Case.leadership_suspected.is_(hidden),
+            )
+            # The case tied by id before one only matched by name.
+            .order_by(Case.pupil_id.is_(None), Case.id)
+            .limit(1)
         )
-    ).scalar_one_or_none()
+        .scalars()
+        .first()
+    )
+
+
+def lock_pupil(session: Session, school_id: int, key: str) -> None:
+    """Take the pupil's filing lock for the rest of the transaction, before looking for
+    the pupil's open case: a concurrent filing about the same pupil waits here until this
+    one is committed, then finds its case and joins it (two reports at the same instant
+    would otherwise both find none and open two cases).
+
+    A lock row rather than a unique index over open cases: "the same pupil" is the
+    register's id or, for a typed pupil, the name and class (open_case_for), which no
+    index can state, and two register pupils may share a name and class. The row is
+    written, not read: a write waits for the row (PostgreSQL) or the write lock
+    (SQLite, where a read alone would not wait and would see the old state)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(PupilFilingLock)
+        .values(school_id=school_id, pupil_key=key, taken=0)
+        .on_conflict_do_nothing(index_elements=["school_id", "pupil_key"])
+    )
+    session.execute(
+        update(PupilFilingLock)
+        .where(PupilFilingLock.school_id == school_id, PupilFilingLock.pupil_key == key)
+        .values(taken=PupilFilingLock.taken + 1)
+    )
 
 
 def _bump(session: Session, series: str) -> int:
@@ -224,6 +274,7 @@ def _new_case(
         pupil_name=" ".join(report.pupil_name.split()),
         pupil_class=report.pupil_class.strip(),
         pupil_key=pupil_key(report.pupil_name, report.pupil_class),
+        pupil_id=report.pupil_id,
         reference=next_reference(session, school, hidden, now),
         opened_at=now,
         leadership_suspected=hidden,
@@ -248,9 +299,14 @@ def _case_for(
     """The case the report goes to, opened when the pupil has none of its kind open."""
     school = reporter.school
     assert school is not None  # file_report checked
-    name, class_name = report.pupil_name, report.pupil_class
-    hidden = open_case_for(session, school.id, name, class_name, hidden=True)
-    ordinary = open_case_for(session, school.id, name, class_name)
+    name, class_name, pupil_id = report.pupil_name, report.pupil_class, report.pupil_id
+    lock_pupil(session, school.id, pupil_key(name, class_name))
+    hidden = open_case_for(session, school.id, name, class_name, hidden=True, pupil_id=pupil_id)
+    ordinary = open_case_for(session, school.id, name, class_name, pupil_id=pupil_id)
+    for case in (hidden, ordinary):
+        if case is not None and case.pupil_id is None and pupil_id is not None:
+            case.pupil_id = pupil_id
+            record_event(session, case, "pupil_linked", reporter.id, now, pupil=pupil_id)
     if route.hidden:
         hidden = hidden or _new_case(session, school, report, True, now)
         if ordinary is not None:
@@ -317,6 +373,10 @@ def file_report(
     """File the report; returns the archived meldeskjema (the reporter's receipt)."""
     if reporter.school is None:
         raise Refused("Du må høre til en skole for å sende en melding.")
+    if report.pupil_id is not None:
+        # The register's name and class, whatever the form carried with the id.
+        pupil = pupil_for_report(session, reporter.school.id, report.pupil_id)
+        report = replace(report, pupil_name=pupil.full_name, pupil_class=pupil.class_name)
     if not report.pupil_name.strip():
         raise Refused("Skriv navnet på eleven meldingen gjelder.", field="pupil_name")
     route = decide_route(session, reporter, report)
