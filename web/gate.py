@@ -30,6 +30,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC_ENDPOINTS = frozenset(
     {
         "auth.login",
+        "feide.start",
+        "feide.callback",
         "home.health",
         "static",
         "password_links.forgot",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -20,8 +20,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Origins a form may send the browser on to besides Trygg: logout sends someone who logged
+# in with Feide on to the provider's end-session endpoint (views.auth.feide adds it).
+FORM_TARGETS = "trygg.form_targets"
+
+
 def _secure(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    targets: tuple[str, ...] = current_app.extensions.get(FORM_TARGETS, ())
+    response.headers["Content-Security-Policy"] = (
+        CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", " ".join(("form-action 'self'", *targets))
+        )
+        if targets
+        else CONTENT_SECURITY_POLICY
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"

@@ -71,9 +71,14 @@ def logout() -> Response:
     token = session.get("token")
     if isinstance(token, str):
         authentication.log_out(db.session, token, client_ip(), utcnow())
+    # After a Feide login, Feide's own session ends too (imported here: views.auth.feide
+    # imports this module).
+    from views.auth import feide
+
+    end_session = feide.end_session_url(session.get(feide.ID_TOKEN_KEY))
     session.clear()
     flash(gettext("Du er logget ut."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(end_session or url_for("auth.login"))
 
 
 @bp.route("/konto/passord", methods=["GET", "POST"])
