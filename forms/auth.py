@@ -12,7 +12,9 @@ class LoginForm(BaseForm):
     email = EmailField(
         _("E-postadresse"),
         validators=[DataRequired(_("Skriv inn e-postadressen din.")), Length(max=254)],
-        render_kw={"autocomplete": "username", "autofocus": True},
+        # No autofocus: the page starts at its top like every other, so the skip link is
+        # the first Tab stop and a screen reader reads the heading before the field.
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _("Passord"),

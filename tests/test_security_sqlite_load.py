@@ -20,7 +20,7 @@ from tests.factories.users import NORDPOLEN, oslo, school_id
 from tests.live_server import LiveServer, live_server
 from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE
 from trygg.accounts.users import NewUser, create_user
-from trygg.archive import Archive
+from trygg.archive import FolderArchive
 from trygg.audit import Initiator
 from trygg.calendar.clock import oslo_now
 from trygg.demo.cases import seed_demo_cases
@@ -45,7 +45,7 @@ def server(
         pytest.skip("the finding is about the embedded SQLite default")
     settings = app.extensions["trygg.settings"]
     # The demo cases, so the case pages read real cases and audit every view.
-    seed_demo_cases(session, Archive(settings.output_dir / "archive"), oslo_now().date())
+    seed_demo_cases(session, FolderArchive(settings.output_dir / "archive"), oslo_now().date())
     passwords = app.extensions["trygg.passwords"]
     by = Initiator(user_id=None, email="test")
     for number in range(USERS):

@@ -29,7 +29,7 @@ from tests.e2e.journey_steps import (
     word_text,
 )
 from tests.factories.cases import case_at, file, sara_report
-from trygg.archive import Archive
+from trygg.archive import FolderArchive
 from trygg.calendar.clock import oslo_now
 from trygg.demo.cases import seed_demo_cases
 
@@ -177,7 +177,7 @@ def test_leadership_receives_the_report_assigns_the_teacher_and_reports_a_seriou
     tmp_path: Path,
     console_errors: list[str],
 ) -> None:
-    seed_demo_cases(session, Archive(tmp_path / "output" / "archive"), today())
+    seed_demo_cases(session, FolderArchive(tmp_path / "output" / "archive"), today())
     session.commit()
     log_in(page, live_server, demo["ledelse"])
     expect(page.locator(".case-counts")).to_contain_text("Åpne saker: 3.")

@@ -33,7 +33,8 @@ def test_log_in_and_out(
     expect(page.get_by_role("link", name="Glemt passordet?")).to_have_attribute(
         "href", "/glemt-passord"
     )
-    expect(page.get_by_label("E-postadresse")).to_be_focused()
+    # No autofocus: the skip link is the first Tab stop here too (test_keyboard_only).
+    expect(page.get_by_label("E-postadresse")).not_to_be_focused()
 
     log_in(page, demo["ledelse"], DEMO_PASSWORD)
     expect(page).to_have_url(live_server + "/")
@@ -77,8 +78,7 @@ def test_wrong_password_keeps_the_email(
 def test_first_tab_focuses_the_skip_link(
     page: Page, live_server: str, demo: dict[str, str], console_errors: list[str]
 ) -> None:
-    # On the front page. (The login page autofocuses the e-mail field, so there the first
-    # Tab moves on to the password field and the skip link is reached with Shift+Tab.)
+    # On the front page (the login page: tests/e2e/test_keyboard_only.py).
     page.goto(live_server + "/logg-inn")
     log_in(page, demo["admin"], DEMO_PASSWORD)
     expect(page).to_have_url(live_server + "/")

@@ -9,7 +9,7 @@ import datetime as dt
 from flask import abort
 
 from database import db
-from trygg.archive import Archive
+from trygg.archive import Archive, open_archive
 from trygg.calendar.clock import oslo_now
 from trygg.cases.access import load_case, load_document, load_own_report
 from trygg.errors import NotFound
@@ -48,7 +48,7 @@ def acting_user() -> User:
 
 
 def archive() -> Archive:
-    return Archive(settings().output_dir / "archive")
+    return open_archive(settings())
 
 
 def now() -> dt.datetime:
