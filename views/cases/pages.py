@@ -17,13 +17,11 @@ from database import db
 from forms.base import BaseForm
 from forms.cases import (
     ASSIGN,
-    CLOSE,
     OWNER,
     PERSON,
     RECEIVE,
     REOPEN,
     AssignForm,
-    CloseForm,
     ConfirmCaseForm,
     OwnerReportForm,
     PersonForm,
@@ -44,6 +42,8 @@ from trygg.cases.registry import register_person
 from trygg.errors import Refused
 from trygg.models import Case
 from trygg.models.cases import CLOSED, OPEN
+from trygg.overview.week import ListColumns, list_columns
+from views.cases.closing_content import closing_forms, closing_state
 from views.cases.loading import acting_user, case_or_404, now, today
 from views.cases.page_content import case_page, deadline_badges
 from views.cases.page_forms import case_forms
@@ -107,6 +107,8 @@ def index() -> str:
         {"cases": [row.id for row in page.rows]},
         now=now(),
     )
+    # The rektor's columns (issue 16): serious, when the rektor knew, days since report.
+    columns = list_columns(db.session, [r.id for r in page.rows], today())
     params: dict[str, Any] = {
         "status": status,
         "forsinket": "1" if filters.overdue_only else None,
@@ -116,7 +118,7 @@ def index() -> str:
     return render_template(
         "cases/index.html",
         title=list_title(user),
-        rows=[_row(r) for r in page.rows],
+        rows=[_row(r, columns.get(r.id)) for r in page.rows],
         total=page.total,
         page=page.page,
         pages=page.pages,
@@ -133,8 +135,12 @@ def index() -> str:
     )
 
 
-def _row(row: overview.CaseRow) -> dict[str, Any]:
+def _row(row: overview.CaseRow, columns: ListColumns | None) -> dict[str, Any]:
     return {
+        "serious": columns.serious if columns else False,
+        "informed": date_text(columns.rektor_informed_on) if columns else "",
+        "days": columns.school_days_since_report if columns else None,
+        "next": deadline_badges(row.deadlines[:1]),
         "id": row.id,
         "reference": row.reference,
         "pupil": row.pupil_name,
@@ -157,7 +163,9 @@ def _render_case(case: Case, failed: BaseForm | None = None, **bound: BaseForm) 
         {"id": c.id, "reference": c.reference, "open": c.status != CLOSED}
         for c in linked_cases(db.session, user, case)
     ]
-    forms = case_forms(case, bound)
+    # Closing: proposal, decision and follow-up (views/cases/closing.py).
+    values["closing"] = closing_state(case, user)
+    forms = {**case_forms(case, bound), **closing_forms(bound)}
     actor = audit_initiator()
     audit.record(db.session, actor, "case.viewed", "case", str(case.id), now=now())
     # The key (names next to labels) is on the page, in a <details> section.
@@ -261,23 +269,6 @@ def owner_report(case_id: int) -> str | Response:
     except Refused as error:
         return _refused(case, "owner", form, error)
     return _done(case, gettext("Det er registrert at saken er meldt til skoleeier."), alerts=True)
-
-
-@bp.route("/saker/<id:case_id>/avslutt", methods=["POST"])
-@requires(can_see_cases)
-def close(case_id: int) -> str | Response:
-    case = _managed_case(case_id)
-    form = CloseForm(prefix=CLOSE)
-    if not form.validate_on_submit():
-        return _refused(case, "close", form)
-    assert form.follow_up_on.data is not None  # InputRequired
-    try:
-        leadership.close_case(
-            db.session, case, form.follow_up_on.data, acting_user(), audit_initiator(), now()
-        )
-    except Refused as error:
-        return _refused(case, "close", form, error)
-    return _done(case, gettext("Saken er avsluttet."))
 
 
 @bp.route("/saker/<id:case_id>/gjenapne", methods=["POST"])
