@@ -12,9 +12,11 @@ PORT ?= 5000
 export FLASK_APP := app
 
 # Debian packages: the browser for the browser tests, LibreOffice and metric-compatible
-# fonts for PDF/A, poppler for reading PDFs back in tests.
+# fonts for PDF/A (and an emoji font, so emoji quoted from a chat survive in the PDF/A and
+# its text), poppler for reading PDFs back in tests.
 DEB_PACKAGES := chromium libreoffice-writer-nogui python3-uno python3-venv \
-	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 poppler-utils
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-noto-color-emoji \
+	poppler-utils
 
 .PHONY: run test lint typecheck system-packages pdf-service messages clean-venv
 
@@ -50,28 +52,40 @@ $(UNO_VENV)/.installed: requirements.txt
 # The warm PDF converters run beside the web server for as long as it runs; without
 # LibreOffice the service cannot start and Word downloads still work.
 CONVERTER_PORTS ?= 2003,2005
+# `make run FEIDE=local` starts a local OpenID Connect provider in Feide's place
+# (devtools/oidc_provider.py): "Logg inn med Feide" then asks for an e-mail address and
+# logs in as it (a demo account's address matches that account).
+FEIDE ?=
+FEIDE_LOCAL_PORT ?= 5010
 run: system-packages $(VENV)/.installed
 	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
 	TRYGG_ENV=development $(PY) -m flask --app app db upgrade
 	TRYGG_ENV=development $(PY) -m flask --app app seed-demo
-	@set -e; \
+	@set -e; pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	if [ -x $(UNO_VENV)/bin/python ]; then \
-	  $(PY) -m trygg.pdf.service --ports $(CONVERTER_PORTS) --workdir instance/lo & conv=$$!; \
-	  trap "kill $$conv 2>/dev/null" EXIT INT TERM; \
+	  $(PY) -m trygg.pdf.service --ports $(CONVERTER_PORTS) --workdir instance/lo & pids="$$pids $$!"; \
 	  export TRYGG_CONVERTERS=$$(echo $(CONVERTER_PORTS) | sed 's/\([0-9]*\)/127.0.0.1:\1/g'); \
+	fi; \
+	if [ "$(FEIDE)" = "local" ]; then \
+	  $(PY) -m devtools.oidc_provider --port $(FEIDE_LOCAL_PORT) & pids="$$pids $$!"; \
+	  export FEIDE_ISSUER=http://127.0.0.1:$(FEIDE_LOCAL_PORT) FEIDE_CLIENT_ID=trygg-dev \
+	    FEIDE_CLIENT_SECRET=trygg-dev-secret; \
 	fi; \
 	TRYGG_ENV=development $(PY) -m flask --app app run --port $(PORT) --with-threads
 
 pdf-service: $(VENV)/.installed $(UNO_VENV)/.installed
 	$(PY) -m trygg.pdf.service --ports $(CONVERTER_PORTS) --workdir instance/lo
 
-# The test command the README names and CI calls.
+# The test command the README names and CI calls. Each test file runs whole in one of
+# TEST_WORKERS processes (a file's converter and server fixtures start once); every test has
+# its own database schema, folder and ports, so the workers never meet.
+TEST_WORKERS ?= 2
 test: system-packages $(VENV)/.installed-dev
 	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	@./scripts/test-databases $(PY) -m pytest
+	@./scripts/test-databases $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

@@ -9,12 +9,15 @@ import click
 from flask import Flask, current_app
 
 from database import db
-from trygg.archive import Archive
+from trygg.archive import open_archive
 from trygg.calendar.clock import oslo_now
 from trygg.config import Settings
 from trygg.demo.cases import seed_demo_cases
+from trygg.demo.pupils import seed_demo_pupils
 from trygg.demo.school_plan import seed_demo_plan
 from trygg.demo.seed import demo_accounts, seed_demo
+from trygg.demo.year import seed_demo_year
+from trygg.models import utcnow
 
 
 def _demo_password(instance: Path) -> str:
@@ -39,15 +42,19 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Demodata: {created} nye brukere." if created else "Demodata finnes fra før.")
         settings: Settings = current_app.extensions["trygg.settings"]
-        cases = seed_demo_cases(
-            db.session, Archive(settings.output_dir / "archive"), oslo_now().date()
-        )
+        if pupils := seed_demo_pupils(db.session, utcnow()):
+            db.session.commit()
+            click.echo(f"Elevregister: {pupils} elever på demoskolene.")
+        cases = seed_demo_cases(db.session, open_archive(settings), oslo_now().date())
         db.session.commit()
         if cases:
             click.echo(f"Demosaker: {cases} saker på Nordpolen skole.")
-        if seed_demo_plan(db.session, Archive(settings.output_dir / "archive"), oslo_now().date()):
+        if seed_demo_plan(db.session, open_archive(settings), oslo_now().date()):
             db.session.commit()
             click.echo("Demoplan: skolens plan er publisert på Nordpolen skole.")
+        if year := seed_demo_year(db.session, open_archive(settings), oslo_now().date()):
+            db.session.commit()
+            click.echo(f"Skoleåret: {year} saker til oversikten og tallene.")
         click.echo("Demobrukere (samme passord for alle):")
         for account in demo_accounts():
             click.echo(f"  {account.email:42} {account.role:14} {account.school or 'Oslo kommune'}")

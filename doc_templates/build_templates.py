@@ -1,10 +1,11 @@
-"""Build the six default Word templates and their variables contract (README.md).
+"""Build the seven default Word templates and their variables contract (README.md).
 
 Run from the repository root:  .venv/bin/python doc_templates/build_templates.py
 The .docx files are generated, never edited by hand, so a change is a reviewable diff
 of this script and can be repeated.
 """
 
+import io
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from layout import (  # noqa: E402
 )
 
 from trygg.documents.contract_doc import contract_markdown  # noqa: E402
+from trygg.documents.package import normalise_package  # noqa: E402
 
 # Opplæringslova (lov 2023) § 12-4, the written plan, in bokmål (the Act is in nynorsk).
 FIVE_ELEMENTS = (
@@ -40,8 +42,8 @@ def meldeskjema() -> object:
     title(
         doc,
         "Meldeskjema",
-        "Melding til rektor om mistanke om eller kjennskap til at en elev ikke har et "
-        "trygt og godt skolemiljø (opplæringslova §§ 12-4 og 12-5)",
+        "Melding til {{ received_by_title }} om mistanke om eller kjennskap til at en elev "
+        "ikke har et trygt og godt skolemiljø (opplæringslova §§ 12-4 og 12-5)",
     )
     facts(
         doc,
@@ -80,8 +82,8 @@ def meldeskjema() -> object:
     heading(doc, "4. Foresatte informert")
     facts(doc, (("Når", "{{ guardians_informed_at }}"), ("Av hvem", "{{ guardians_informed_by }}")))
     legend(doc)
-    # Not «rektor»: a § 12-5 report about the leadership is received by the school owner.
-    signature(doc, ("Melder: {{ reporter }}", "Mottatt av rektor eller skoleeier"))
+    # The route decides: a § 12-5 report about the leadership went to the school owner.
+    signature(doc, ("Melder: {{ reporter }}", "Mottatt av {{ received_by_title }}"))
     return doc
 
 
@@ -98,7 +100,7 @@ def undersokelse() -> object:
         (
             ("Elev", "{{ pupil_name }}, klasse {{ pupil_class }}"),
             ("Saksnummer", "{{ reference }} (opprettet {{ case_opened }})"),
-            ("Rektor kjent med saken", "{{ rektor_informed }}"),
+            ("{{ received_by_heading }} kjent med saken", "{{ rektor_informed }}"),
             ("Undersøkelsen startet", "{{ started_at }}"),
         ),
     )
@@ -165,7 +167,7 @@ def undersokelse() -> object:
     )
     text(doc, "{{ statsforvalteren }}")
     legend(doc)
-    signature(doc, ("Saksbehandler", "Rektor"))
+    signature(doc, ("Saksbehandler", "{{ received_by_heading }}"))
     return doc
 
 
@@ -215,7 +217,7 @@ def aktivitetsplan() -> object:
     text(doc, "{{ statsforvalteren }}")
     text(doc, "Kontakt hos skoleeier: {{ owner_contact }}.", small=True)
     legend(doc)
-    signature(doc, ("Ansvarlig leder: {{ responsible }}", "Rektor"))
+    signature(doc, ("Ansvarlig leder: {{ responsible }}", "{{ received_by_heading }}"))
     return doc
 
 
@@ -261,7 +263,48 @@ def evaluering() -> object:
     text(doc, "Om PPT, ressursteam eller skoleeier er vurdert eller koblet inn.", small=True)
     text(doc, "{{ external_help_considered }}")
     legend(doc)
-    signature(doc, ("Ansvarlig for evalueringen", "Rektor"))
+    signature(doc, ("Ansvarlig for evalueringen", "{{ received_by_heading }}"))
+    return doc
+
+
+def avslutning() -> object:
+    doc = new_document("Avslutning av saken")
+    header_and_footer(doc)
+    title(
+        doc,
+        "Avslutning av saken",
+        "Beslutning om å avslutte saken om elevens skolemiljø (opplæringslova § 12-4)",
+    )
+    facts(
+        doc,
+        (
+            ("Elev", "{{ pupil_name }}, klasse {{ pupil_class }}"),
+            ("Saksnummer", "{{ reference }} (opprettet {{ case_opened }})"),
+            ("Besluttet av", "{{ decision_maker }}: {{ decided_by }}"),
+            ("Besluttet", "{{ decided_at }}"),
+            ("Foreslått av", "{{ proposed_by }}, {{ proposed_at }}"),
+        ),
+    )
+    heading(doc, "1. Elevens egen opplevelse nå")
+    text(doc, "{{ pupil_experience }}")
+    heading(doc, "Hvordan skolen vet det", 2)
+    text(doc, "{{ heard_how }}")
+    heading(doc, "2. Begrunnelse")
+    text(doc, "{{ reason }}")
+    heading(doc, "3. Det skolen har gjort")
+    text(doc, "{{ investigation }}")
+    text(doc, "{{ measures }}")
+    heading(doc, "4. Oppfølging")
+    text(
+        doc,
+        "Skolen følger opp {{ follow_up_on }} at eleven fortsatt har et trygt og godt "
+        "skolemiljø. Opplever eleven det ikke lenger slik, åpnes saken igjen med ny plan.",
+    )
+    heading(doc, "5. Rett til å melde saken til Statsforvalteren")
+    text(doc, "{{ statsforvalteren }}")
+    text(doc, "Kontakt hos skoleeier: {{ owner_contact }}.", small=True)
+    legend(doc)
+    signature(doc, ("Besluttet av: {{ decided_by }}",))
     return doc
 
 
@@ -344,6 +387,7 @@ BUILDERS = {
     "undersokelse": undersokelse,
     "aktivitetsplan": aktivitetsplan,
     "evaluering": evaluering,
+    "avslutning": avslutning,
     "kvittering": kvittering,
     "kvitteringsliste": kvitteringsliste,
 }
@@ -352,7 +396,13 @@ BUILDERS = {
 def main() -> None:
     for kind, build in BUILDERS.items():
         document = build()
-        document.save(HERE / f"{kind}.docx")  # type: ignore[attr-defined]
+        out = io.BytesIO()
+        document.save(out)  # type: ignore[attr-defined]
+        # Fixed zip times and neutral properties, no thumbnail: a rebuild with no change
+        # to this script gives the same bytes, so git shows only real changes.
+        title = document.core_properties.title  # type: ignore[attr-defined]
+        packaged = normalise_package(out.getvalue(), title=title, created=None)
+        (HERE / f"{kind}.docx").write_bytes(packaged)
         print(f"skrev {kind}.docx")
     (HERE / "README.md").write_text(contract_markdown(), encoding="utf-8")
     print("skrev README.md")

@@ -89,3 +89,45 @@ def test_development_keeps_a_generated_key_in_instance(tmp_path: Path) -> None:
 def test_database_url_normalised() -> None:
     assert normalise_database_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_login_policy_and_hashing_cost_come_from_the_environment(tmp_path: Path) -> None:
+    """Issue 17: a municipality's own security policy (or a slower server) needs other
+    numbers than the defaults, without a code change."""
+    base = {"SECRET_KEY": "x" * 40}
+    defaults = settings_from_env(base, tmp_path)
+    assert defaults.login_policy.lock_after_failures == 8
+    assert defaults.password_hashing.time_cost == 3
+    settings = settings_from_env(
+        base
+        | {
+            "LOGIN_FREE_FAILURES": "2",
+            "LOGIN_LOCK_AFTER_FAILURES": "5",
+            "LOGIN_LOCK_MINUTES": "60",
+            "LOGIN_FAILURE_WINDOW_MINUTES": "30",
+            "PASSWORD_HASH_TIME_COST": "4",
+            "PASSWORD_HASH_MEMORY_KIB": "131072",
+            "PASSWORD_HASH_PARALLELISM": "2",
+        },
+        tmp_path,
+    )
+    policy, hashing = settings.login_policy, settings.password_hashing
+    assert (policy.free_failures, policy.lock_after_failures) == (2, 5)
+    assert (policy.lock_minutes, policy.failure_window_minutes) == (60, 30)
+    assert (hashing.time_cost, hashing.memory_cost_kib, hashing.parallelism) == (4, 131072, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("LOGIN_LOCK_MINUTES", "femten", "whole number"),
+        ("LOGIN_LOCK_MINUTES", "0", "at least 1"),
+        ("LOGIN_LOCK_AFTER_FAILURES", "3", "larger than LOGIN_FREE_FAILURES"),
+        ("PASSWORD_HASH_MEMORY_KIB", "8", "at least 8"),
+    ],
+)
+def test_a_login_setting_that_makes_no_sense_stops_the_start(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
+    with pytest.raises(ConfigError, match=says):
+        settings_from_env({"SECRET_KEY": "x" * 40, name: value}, tmp_path)

@@ -14,19 +14,27 @@ from sqlalchemy.orm import Session
 from tests.admin_pages import audit_events, error_summary, input_value
 from tests.case_pages import case_links, fresh, logged_in, post_form
 from tests.factories.cases import (
-    BY,
     NOW,
     archive_for,
     case_at,
+    close_directly,
     file,
     receive_and_assign,
     sara_report,
 )
 from tests.factories.users import user
 from trygg.calendar.clock import oslo_now
-from trygg.cases.leadership import close_case
 from trygg.demo.cases import seed_demo_cases
 from trygg.models import Case
+
+# What the leadership states when it closes a case it never investigated.
+CLOSING_ANSWERS = {
+    "pupil_experience": "Sara sier hun har det fint nå.",
+    "heard_how": "Samtale med Sara i dag.",
+    "pupil_safe": "y",
+    "reason": "Meldingen ble oppklart.",
+    "no_investigation_reason": "Meldingen viste seg å være grunnløs.",
+}
 
 
 def quiet_report(name: str, class_name: str) -> object:
@@ -70,7 +78,7 @@ def test_leadership_list_filters_and_pages(
         receive_and_assign(session, case, demo["ledelse"], demo["kontaktlaerer"])
     rektor = user(session, demo["ledelse"])
     for case in cases[28:]:
-        close_case(session, case, oslo_now().date(), rektor, BY, today_utc)
+        close_directly(session, tmp_path, case, rektor, today_utc)
     session.commit()
     logged_in(client, demo["ledelse"])
 
@@ -189,7 +197,10 @@ def test_receive_assign_report_close_and_reopen(
     assert case_links(inbox) == [case.id] and "Nordpolen skole" in inbox
 
     follow_up = (oslo_now().date() + dt.timedelta(days=30)).isoformat()
-    response = post_form(client, f"{url}/avslutt", "avslutt", {"follow_up_on": follow_up})
+    # Closing is a documented decision (tests/test_views_closing.py walks it through).
+    response = post_form(
+        client, f"{url}/avslutt", "avslutt", {**CLOSING_ANSWERS, "follow_up_on": follow_up}
+    )
     assert response.status_code == 302
     assert fresh(session, case.id).status == "closed"
     assert [e.object_id for e in audit_events(session, "case.closed")] == [str(case.id)]
@@ -301,7 +312,9 @@ def test_refused_forms_keep_what_was_typed(
     assert "Skriv navnet på personen." in error_summary(page)
     assert input_value(page, "person-nicknames") == "Jonte2"
 
-    response = post_form(client, f"{url}/avslutt", "avslutt", {"follow_up_on": "2020-01-01"})
+    response = post_form(
+        client, f"{url}/avslutt", "avslutt", {**CLOSING_ANSWERS, "follow_up_on": "2020-01-01"}
+    )
     page = response.get_data(as_text=True)
     assert "Oppfølgingsdatoen kan ikke være passert." in error_summary(page)
     assert input_value(page, "avslutt-follow_up_on") == "2020-01-01"

@@ -7,11 +7,13 @@ CSRF token is signed with it, and these are records about children.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 
@@ -50,6 +52,72 @@ class LoginPolicy:
     failure_window_minutes: int = 15
 
 
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1.")
+    return value
+
+
+def login_settings_from_env(environ: Mapping[str, str]) -> tuple[PasswordHashing, LoginPolicy]:
+    """The hashing cost and the throttle's numbers, for a municipality whose security
+    policy differs from the defaults (or whose server is slower or faster)."""
+    hashing, policy = PasswordHashing(), LoginPolicy()
+    hashing = PasswordHashing(
+        time_cost=_positive(environ, "PASSWORD_HASH_TIME_COST", hashing.time_cost),
+        memory_cost_kib=_positive(environ, "PASSWORD_HASH_MEMORY_KIB", hashing.memory_cost_kib),
+        parallelism=_positive(environ, "PASSWORD_HASH_PARALLELISM", hashing.parallelism),
+    )
+    if hashing.memory_cost_kib < 8 * hashing.parallelism:
+        raise ConfigError(
+            "PASSWORD_HASH_MEMORY_KIB must be at least 8 × PASSWORD_HASH_PARALLELISM."
+        )
+    policy = LoginPolicy(
+        free_failures=_positive(environ, "LOGIN_FREE_FAILURES", policy.free_failures),
+        lock_after_failures=_positive(
+            environ, "LOGIN_LOCK_AFTER_FAILURES", policy.lock_after_failures
+        ),
+        lock_minutes=_positive(environ, "LOGIN_LOCK_MINUTES", policy.lock_minutes),
+        failure_window_minutes=_positive(
+            environ, "LOGIN_FAILURE_WINDOW_MINUTES", policy.failure_window_minutes
+        ),
+    )
+    if policy.lock_after_failures <= policy.free_failures:
+        raise ConfigError("LOGIN_LOCK_AFTER_FAILURES must be larger than LOGIN_FREE_FAILURES.")
+    return hashing, policy
+
+
+@dataclass(frozen=True)
+class TemplateLimits:
+    """What an uploaded Word template's package may hold, checked before anything parses
+    it (trygg.documents.template_intake). A real municipal template is a few hundred KB in
+    about 30 parts; the limits stop zip bombs, not templates."""
+
+    max_members: int = 200
+    max_member_bytes: int = 20 * 1024 * 1024
+    max_total_bytes: int = 50 * 1024 * 1024
+    # Unpacked size / packed size of one part; XML packs about 5-20 times, images hardly.
+    max_ratio: int = 200
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """What one render or pre-flight with a template that is not Trygg's own may use, in a
+    worker process of its own (trygg.documents.isolation): address space, CPU time, and
+    wall-clock time after which the worker is killed. A real aktivitetsplan renders in
+    about 0.1 s of CPU at a peak of 67 MB of address space, the worker included."""
+
+    memory_mb: int = 512
+    cpu_seconds: int = 20
+    wall_seconds: int = 30
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str | None = None
@@ -58,6 +126,96 @@ class SmtpSettings:
     password: str | None = None
     use_tls: bool = False
     sender: str = "trygg@localhost"
+
+
+# Feide's OpenID Connect provider; another issuer (a municipality's test provider, or the
+# local one `make run FEIDE=local` starts) is set with FEIDE_ISSUER.
+DEFAULT_FEIDE_ISSUER = "https://auth.dataporten.no"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def issuer_url_allowed(url: str) -> bool:
+    """An OpenID Connect address Trygg may talk to: HTTPS, or plain HTTP on this machine
+    only (a local provider for trials and tests; nothing on the network can read it)."""
+    parts = urlsplit(url)
+    if not parts.hostname or parts.username or parts.password:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
+@dataclass(frozen=True)
+class FeideSettings:
+    """Login with Feide (trygg.accounts.feide, views.auth.feide): on when the client id
+    and secret Feide's customer portal gave Trygg are both set."""
+
+    client_id: str
+    client_secret: str
+    issuer: str = DEFAULT_FEIDE_ISSUER
+    # Seconds to wait for the provider before the login says it cannot be reached.
+    timeout_seconds: int = 10
+
+
+def feide_settings_from_env(environ: Mapping[str, str]) -> FeideSettings | None:
+    client_id = environ.get("FEIDE_CLIENT_ID", "").strip()
+    client_secret = environ.get("FEIDE_CLIENT_SECRET", "").strip()
+    issuer = (environ.get("FEIDE_ISSUER", "").strip() or DEFAULT_FEIDE_ISSUER).rstrip("/")
+    if not client_id and not client_secret:
+        return None
+    if not client_id or not client_secret:
+        raise ConfigError("FEIDE_CLIENT_ID and FEIDE_CLIENT_SECRET must be set together.")
+    if not issuer_url_allowed(issuer):
+        raise ConfigError(
+            "FEIDE_ISSUER must be an https:// address (http:// only on 127.0.0.1, ::1 or "
+            f"localhost), not {issuer!r}."
+        )
+    return FeideSettings(client_id=client_id, client_secret=client_secret, issuer=issuer)
+
+
+@dataclass(frozen=True)
+class S3ArchiveSettings:
+    """The archive in S3-compatible object storage (trygg.archive_s3), named by
+    ARCHIVE_URL=s3://bucket/prefix. Credentials and region come from the usual AWS_*
+    variables; unset, boto3 looks where it always looks (its files, an instance role)."""
+
+    bucket: str
+    prefix: str = ""
+    # ARCHIVE_S3_ENDPOINT_URL: another S3-compatible service (MinIO, Ceph, a cloud's own).
+    endpoint_url: str | None = None
+    region: str | None = None
+    access_key_id: str | None = field(default=None, repr=False)
+    secret_access_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def archive_settings_from_env(environ: Mapping[str, str]) -> S3ArchiveSettings | None:
+    """None (the folder under OUTPUT_DIR) unless ARCHIVE_URL names an S3 bucket."""
+    url = environ.get("ARCHIVE_URL", "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not _BUCKET.fullmatch(parts.netloc) or parts.query:
+        raise ConfigError(f"ARCHIVE_URL must look like s3://bucket/prefix, not {url!r}.")
+    endpoint = environ.get("ARCHIVE_S3_ENDPOINT_URL", "").strip().rstrip("/") or None
+    # Documents about children travel to the storage: HTTPS, or plain HTTP on this machine.
+    if endpoint is not None and not issuer_url_allowed(endpoint):
+        raise ConfigError(
+            "ARCHIVE_S3_ENDPOINT_URL must be an https:// address (http:// only on 127.0.0.1, "
+            f"::1 or localhost), not {endpoint!r}."
+        )
+    return S3ArchiveSettings(
+        bucket=parts.netloc,
+        prefix=parts.path.strip("/"),
+        endpoint_url=endpoint,
+        region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+        access_key_id=environ.get("AWS_ACCESS_KEY_ID") or None,
+        secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        session_token=environ.get("AWS_SESSION_TOKEN") or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -73,9 +231,15 @@ class Settings:
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     login_policy: LoginPolicy = field(default_factory=LoginPolicy)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    template_limits: TemplateLimits = field(default_factory=TemplateLimits)
+    render_limits: RenderLimits = field(default_factory=RenderLimits)
     converters: tuple[str, ...] = ()
     # Links in e-mails point here; e-mails carry nothing but such a link.
     base_url: str = "http://localhost:5000"
+    # None: Feide login is off and the login page shows the local form alone.
+    feide: FeideSettings | None = None
+    # None: the archive is the folder OUTPUT_DIR/archive (trygg.archive).
+    archive_s3: S3ArchiveSettings | None = None
 
     @property
     def testing(self) -> bool:
@@ -141,8 +305,30 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
     converters = tuple(
         part.strip() for part in environ.get("TRYGG_CONVERTERS", "").split(",") if part.strip()
     )
+    defaults = TemplateLimits()
+    template_limits = TemplateLimits(
+        max_members=int(environ.get("TEMPLATE_MAX_PARTS", defaults.max_members)),
+        max_member_bytes=int(
+            environ.get("TEMPLATE_MAX_PART_MB", defaults.max_member_bytes // 2**20)
+        )
+        * 2**20,
+        max_total_bytes=int(
+            environ.get("TEMPLATE_MAX_UNPACKED_MB", defaults.max_total_bytes // 2**20)
+        )
+        * 2**20,
+        max_ratio=int(environ.get("TEMPLATE_MAX_RATIO", defaults.max_ratio)),
+    )
+    render_defaults = RenderLimits()
+    render_limits = RenderLimits(
+        memory_mb=int(environ.get("RENDER_MAX_MEMORY_MB", render_defaults.memory_mb)),
+        cpu_seconds=int(environ.get("RENDER_MAX_CPU_SECONDS", render_defaults.cpu_seconds)),
+        wall_seconds=int(environ.get("RENDER_MAX_WALL_SECONDS", render_defaults.wall_seconds)),
+    )
+    password_hashing, login_policy = login_settings_from_env(environ)
     return Settings(
         environment=environment,
+        password_hashing=password_hashing,
+        login_policy=login_policy,
         secret_key=secret_key,
         database_url=normalise_database_url(database_url),
         output_dir=Path(environ.get("OUTPUT_DIR", root / "output")),
@@ -154,6 +340,10 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
         )
         == "1",
         smtp=smtp,
+        template_limits=template_limits,
+        render_limits=render_limits,
         converters=converters,
         base_url=environ.get("TRYGG_BASE_URL", "http://localhost:5000").rstrip("/"),
+        feide=feide_settings_from_env(environ),
+        archive_s3=archive_settings_from_env(environ),
     )

@@ -53,6 +53,18 @@ KINDS: Mapping[str, tuple[str, str]] = {
         "Sak meldt til skoleeier",
         "En sak er meldt til skoleeier og venter på at du ser på den.",
     ),
+    "closing_proposed": (
+        "Forslag om å avslutte en sak",
+        "Det er foreslått å avslutte en sak. Ledelsen må bekrefte eller avslå forslaget.",
+    ),
+    "closing_declined": (
+        "Forslaget om å avslutte saken er avslått",
+        "Ledelsen har avslått forslaget om å avslutte en sak du følger opp.",
+    ),
+    "measure_evaluation": (
+        "Et tiltak skal snart evalueres",
+        "Et tiltak du har ansvar for, skal snart evalueres. Se «Mine tiltak» i Trygg.",
+    ),
     "school_plan": (
         "Kvitter for skolens plan i Trygg",
         "Du har ikke kvittert for at du har lest skolens plan for trygt og godt "
@@ -103,6 +115,8 @@ ACCOUNT_KINDS: Mapping[str, tuple[str, str]] = {
 ACCOUNT_FOOTER = "Lenken kan bare brukes én gang. Del den ikke med andre."
 # Notices that are about no case say so differently.
 OTHER_FOOTERS: Mapping[str, str] = {
+    "measure_evaluation": "Denne e-posten inneholder ingen opplysninger om eleven. Logg inn i "
+    "Trygg for å se tiltaket.",
     "school_plan": "Logg inn i Trygg for å lese planen og kvittere.",
 }
 

@@ -45,6 +45,12 @@ def can_file_report(user: Principal) -> bool:
     return user.role in SCHOOL_STAFF and user.school_id is not None
 
 
+def can_see_own_measures(user: Principal) -> bool:
+    """«Mine tiltak»: every employee of a school may own a measure of a plan, and sees
+    those measures (never the case) there; which measures is decided per measure."""
+    return user.role in SCHOOL_STAFF and user.school_id is not None
+
+
 def can_handle_cases(user: Principal) -> bool:
     return user.role in (KONTAKTLAERER, LEDELSE) and user.school_id is not None
 
@@ -97,6 +103,18 @@ def can_manage_user(admin: Principal, school_id: int | None, municipality_id: in
     return school_id == admin.school_id
 
 
+def can_manage_feide(user: Principal) -> bool:
+    """Login with Feide is set for the whole municipality, by its own admin: a school admin
+    could otherwise open accounts for the other schools' domains."""
+    return user.role == ADMIN and user.school_id is None
+
+
+def can_set_statsforvalteren(user: Principal) -> bool:
+    """Which Statsforvalteren the guardians are pointed to is the same for every school of
+    the municipality: set by the municipality's own admin, never by one school's."""
+    return user.role == ADMIN and user.school_id is None
+
+
 def can_manage_school(admin: Principal, school_id: int | None, municipality_id: int) -> bool:
     """School settings (Word templates, days off). `school_id` None is the municipality as
     a whole: only a municipality admin sets what applies to every school; a school admin
@@ -133,10 +151,45 @@ def can_decide_role_grant(leader: Principal, school_id: int, user_id: int) -> bo
     return can_lead_school(leader) and leader.school_id == school_id and leader.id != user_id
 
 
+def can_import_pupils(user: Principal) -> bool:
+    """The pupil register is imported by the school's own admin, for that school only
+    (issue 13); a municipality admin has no one school to import into."""
+    return user.role == ADMIN and user.school_id is not None
+
+
+def can_search_pupils(user: Principal, school_id: int) -> bool:
+    """The register's names are shown only to staff of the pupil's school, when they
+    file a report; never to another school, an admin or the school owner."""
+    return can_file_report(user) and user.school_id == school_id
+
+
 def can_view_access_changes(user: Principal) -> bool:
     """Who got which role, when, and who confirmed it: the rektor for the school, the school
     owner for the whole municipality."""
     return can_lead_school(user) or user.role == SKOLEEIER
+
+
+def can_view_week_overview(user: Principal) -> bool:
+    """The rektor's week ("Oversikt"): the school's leadership, for its weekly meeting."""
+    return can_lead_school(user)
+
+
+def can_view_owner_overview(user: Principal) -> bool:
+    """Every school of the municipality at a glance, in numbers: the school owner."""
+    return user.role == SKOLEEIER
+
+
+def can_view_figures(user: Principal) -> bool:
+    """The year's figures: the leadership for its school, the school owner for all."""
+    return can_lead_school(user) or user.role == SKOLEEIER
+
+
+def can_view_school_figures(user: Principal, school_id: int | None) -> bool:
+    """Whose figures: `school_id` None is the whole municipality (the school owner only);
+    the leadership sees its own school's, never another school's."""
+    if user.role == SKOLEEIER:
+        return True
+    return can_lead_school(user) and school_id is not None and school_id == user.school_id
 
 
 @dataclass(frozen=True)
@@ -186,6 +239,22 @@ def can_manage_case(user: Principal, case: CaseAccess) -> bool:
     return can_view_case(user, case) and (user.role == SKOLEEIER or _leads(user, case))
 
 
+def can_propose_closing(user: Principal, case: CaseAccess) -> bool:
+    """Whoever works on the case may propose closing it; the leadership decides."""
+    return can_edit_case(user, case)
+
+
+def can_decide_closing(user: Principal, case: CaseAccess) -> bool:
+    """Closing is the leadership's decision, or the school owner's in the cases routed to
+    it; a leader of another school who handles the case only proposes."""
+    return can_manage_case(user, case)
+
+
+def can_follow_up_closing(user: Principal, case: CaseAccess) -> bool:
+    """The answer at the follow-up may reopen the case: those who decided to close it."""
+    return can_decide_closing(user, case)
+
+
 def _leads(user: Principal, case: CaseAccess) -> bool:
     return user.role == LEDELSE and user.school_id == case.school_id
 
@@ -200,3 +269,17 @@ def can_export_key(user: Principal, case: CaseAccess) -> bool:
     (it sends the case on), so only the school owner, in the cases routed to it. Others
     who see the case see the key on the case page, not as a file to pass on."""
     return can_view_case(user, case) and user.role == SKOLEEIER
+
+
+def can_add_case_records(user: Principal, case: CaseAccess) -> bool:
+    """Dated notes and attachments: whoever works on the case (its handler, the school's
+    leadership, the school owner in the cases routed to it), never a mere reader."""
+    return can_edit_case(user, case)
+
+
+def can_withdraw_case_record(user: Principal, case: CaseAccess, added_by: int | None) -> bool:
+    """A note or attachment added by mistake is withdrawn by the one who added it, or by
+    those who manage the case (the leadership, the school owner in its cases)."""
+    if not can_add_case_records(user, case):
+        return False
+    return (added_by is not None and added_by == user.id) or can_manage_case(user, case)

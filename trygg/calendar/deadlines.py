@@ -22,11 +22,16 @@ deadline instead (trygg.cases.overview.open_drafts).
   case). Counted in calendar days: a meeting is planned for a date.
 - report_to_owner: starts when a report says a staff member is suspected (§ 12-5: due the
   day of the report) or when the leadership marks the case serious ("Alvorlig sak": due
-  the day it was marked; trygg.cases.overview says which day that is taken to be),
+  the day it was marked, stored on the case as `serious_since`),
   whichever came first; ends when the report to the school owner is recorded. A
   leadership case went to the owner with the report itself.
 
-A closed case has no deadlines. Besides the deadlines, a report filed more than
+- follow_up: starts when the leadership closes the case (trygg.cases.closing); due the
+  follow-up date the decision set; ends when the answer at the follow-up is recorded
+  (the pupil still has it safe, or the case is opened again). Counted in calendar days,
+  like an evaluation.
+
+A closed case has no other deadline. Besides the deadlines, a report filed more than
 LATE_REPORT_SCHOOL_DAYS school days after the event it describes is flagged: nothing can
 be done about it any more, but the rektor should know (`is_late_report`).
 """
@@ -45,6 +50,7 @@ INVESTIGATE: Final = "investigate"
 PLAN: Final = "plan"
 EVALUATION: Final = "evaluation"
 REPORT_TO_OWNER: Final = "report_to_owner"
+FOLLOW_UP: Final = "follow_up"
 
 # Bokmål msgids that the UI translates. Each names the step that ends the deadline, so the
 # list reads as a to-do list.
@@ -59,6 +65,8 @@ TITLES: Final = {
     # § 12-5: a suspected staff member means the rektor reports to the school owner
     # "straks"; § 12-4: the rektor reports serious cases to the school owner too.
     REPORT_TO_OWNER: "Meld til skoleeier",
+    # The leadership set a date to check that the pupil still has it safe after closing.
+    FOLLOW_UP: "Følg opp avsluttet sak",
 }
 # The investigation deadline once a draft exists: it was started, it is not done.
 INVESTIGATION_DRAFT_TITLE: Final = "Ferdigstill undersøkelsen"
@@ -98,6 +106,8 @@ class CaseFacts:
     investigation_draft: bool = False
     # The day the leadership marked the case serious ("Alvorlig sak"), if it is.
     serious_since: date | None = None
+    # A closed case's follow-up date, until the answer at the follow-up is recorded.
+    follow_up_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,11 @@ def case_deadlines(facts: CaseFacts, calendar: SchoolCalendar, today: date) -> l
     which the duties arise.
     """
     if facts.closed:
-        return []
+        if facts.follow_up_on is None:
+            return []
+        due = facts.follow_up_on
+        soon = 0 < (due - today).days <= EVALUATION_REMINDER_DAYS
+        return [_deadline(FOLLOW_UP, due, today, soon=soon)]
     found: list[Deadline] = []
     owner_due = _owner_report_due(facts)
     if owner_due is not None:

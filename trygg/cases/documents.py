@@ -19,6 +19,7 @@ from trygg.archive import Archive
 from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import actor_inputs, anonymiser_actor, staff_reference
 from trygg.cases.events import record_event
+from trygg.cases.measure_owners import resolve_plan_owners
 from trygg.documents import InvalidInput, RenderedDocument, render_document, validate_input
 from trygg.documents.filenames import document_filename
 from trygg.documents.template_store import active_template
@@ -32,6 +33,7 @@ SECTION = {
     "undersokelse": "investigation",
     "aktivitetsplan": "plan",
     "evaluering": "evaluation",
+    "avslutning": "closing",
 }
 CASE_KINDS = tuple(SECTION)
 # Words the user confirmed are not names (trygg.cases.names_check): kept with the draft,
@@ -44,6 +46,8 @@ STAFF_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "undersokelse": (("conversations", "*", "by"), ("observations", "*", "by")),
     "aktivitetsplan": (("responsible",), ("measures", "*", "by")),
     "evaluering": (("measures", "*", "by"),),
+    # Made by trygg.cases.closing from the accounts, never typed: already actor keys.
+    "avslutning": (),
 }
 
 
@@ -106,6 +110,7 @@ def case_header(case: Case) -> dict[str, Any]:
             "opened": oslo_time(case.opened_at).date().isoformat(),
             "rektor_informed": informed.strftime("%Y-%m-%dT%H:%M") if informed else None,
             "raised_with_rektor_by_home": jsonable(case.raised_with_rektor_by_home),
+            "received_by": "skoleeier" if case.routed_to_owner else "rektor",
         },
         "pupil": {"name": case.pupil_name, "class": case.pupil_class},
         "actors": actor_inputs(case),
@@ -125,6 +130,9 @@ def document_input(case: Case, doc: CaseDocument) -> dict[str, Any]:
 
 def _resolve(session: Session, case: Case, kind: str, section: dict[str, Any]) -> None:
     """Replace picker values and typed staff names with the staff member's actor key."""
+    if kind == "aktivitetsplan":
+        # Owners outside the school's staff are named with their role first.
+        resolve_plan_owners(session, case, section)
     for path in STAFF_PATHS[kind]:
         _resolve_path(session, case, section, path, ())
 

@@ -29,13 +29,18 @@ EVENT_TEXTS = {
     "handler_assigned": "Saksbehandler satt",
     "handler_removed": "Saksbehandler fjernet: mistenkt etter § 12-5",
     "case_linked": "Elevens ordinære sak ved skolen er knyttet til denne saken",
+    "pupil_linked": "Saken er knyttet til eleven i elevregisteret",
     "owner_reported": "Saken er meldt til skoleeier",
     "person_added": "Person lagt til i saken",
     "document_saved": "Utkast lagret",
     "document_finalised": "Dokument ferdigstilt og arkivert",
     "plan_version_started": "Ny versjon av aktivitetsplanen påbegynt",
+    "closing_proposed": "Foreslått å avslutte saken",
+    "closing_declined": "Forslaget om å avslutte saken er avslått",
     "case_closed": "Saken er avsluttet",
     "case_reopened": "Saken er åpnet igjen",
+    "follow_up_confirmed": "Oppfølging etter avslutning: eleven har det fortsatt trygt og godt",
+    "follow_up_reopened": "Oppfølging etter avslutning: saken er åpnet igjen med ny plan",
 }
 
 # In-app alerts. Never case content: only that something needs the user's attention.
@@ -46,6 +51,9 @@ NOTICE_TEXTS = {
     "deadline": "En frist nærmer seg eller er passert",
     "owner_report": "Sak meldt til skoleeier",
     "school_plan": "Du har ikke kvittert for skolens plan ennå (se «Skolens plan»)",
+    "measure_evaluation": "Et tiltak du har ansvar for, skal snart evalueres (se «Mine tiltak»)",
+    "closing_proposed": "Forslag om å avslutte en sak venter på ledelsen",
+    "closing_declined": "Forslaget om å avslutte saken er avslått",
 }
 
 

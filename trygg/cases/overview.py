@@ -27,8 +27,9 @@ from trygg.calendar.deadlines import (
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.access import visible_to
 from trygg.cases.documents import documents_of
-from trygg.models import Case, CaseDocument, SchoolDayOff
+from trygg.models import Case, CaseDocument, ClosingDecision, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
+from trygg.models.closing import REOPENED
 from trygg.models.documents import DRAFT, FINAL
 
 PER_PAGE = 25
@@ -89,13 +90,18 @@ def case_facts(session: Session, case: Case) -> CaseFacts:
     docs = documents_of(session, case)
     reports = [d for d in docs if d.kind == "meldeskjema"]
     investigations = [d for d in docs if d.kind == "undersokelse"]
+    # Opened again at the follow-up: only a plan made after that meets the plan deadline.
+    since = _reopened_at(session, case)
+    plans = [d for d in docs if d.kind == "aktivitetsplan" and d.status == FINAL]
     return CaseFacts(
         # A school date: the UTC timestamp as the day it was in Norway.
         reported_on=oslo_time(reports[0].created_at if reports else case.opened_at).date(),
         investigation_finalised=any(d.status == FINAL for d in investigations),
         investigation_draft=any(d.status == DRAFT for d in investigations),
         unsafe_since=case.unsafe_since,
-        plan_finalised=any(d.kind == "aktivitetsplan" and d.status == FINAL for d in docs),
+        plan_finalised=any(
+            since is None or (d.finalised_at is not None and d.finalised_at >= since) for d in plans
+        ),
         rektor_informed_on=case.rektor_informed_at.date() if case.rektor_informed_at else None,
         raised_with_rektor_by_home=case.raised_with_rektor_by_home,
         evaluation_dates=_pending_evaluation_dates(case, docs),
@@ -105,16 +111,26 @@ def case_facts(session: Session, case: Case) -> CaseFacts:
         owner_report_recorded=case.owner_reported_at is not None or case.leadership_suspected,
         closed=case.status == CLOSED,
         serious_since=_serious_since(case),
+        follow_up_on=case.follow_up_on if case.status == CLOSED else None,
     )
+
+
+def _reopened_at(session: Session, case: Case) -> dt.datetime | None:
+    """When the answer at the latest follow-up opened the case again, if it did."""
+    return session.execute(
+        select(func.max(ClosingDecision.followed_up_at)).where(
+            ClosingDecision.case_id == case.id, ClosingDecision.follow_up_result == REOPENED
+        )
+    ).scalar_one()
 
 
 def _serious_since(case: Case) -> dt.date | None:
     if not case.serious:
         return None
-    # The case stores whether it is serious, not since when: the box is ticked when the
-    # rektor receives the case (trygg.cases.leadership.receive). The first receipt is the
-    # earliest day it can have been ticked, so the deadline errs early, never late.
-    return oslo_time(case.received_at or case.opened_at).date()
+    # Marked serious at receipt or later (trygg.cases.leadership.mark_serious). A case
+    # marked before the day was stored (migration 0013 sets it) falls back to its first
+    # receipt, the earliest day it can have been ticked: the deadline errs early.
+    return case.serious_since or oslo_time(case.received_at or case.opened_at).date()
 
 
 def _pending_evaluation_dates(case: Case, docs: list[CaseDocument]) -> tuple[dt.date, ...]:

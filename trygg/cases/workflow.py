@@ -2,7 +2,8 @@
 
 Each step starts a draft pre-filled from what the case already knows, and finalising it
 moves the case on: an investigation that shows the pupil is not safe starts the plan
-clock; an evaluation either closes the plan or starts the next version from itself.
+clock; an evaluation either proposes closing the case to the leadership or starts the next
+version from itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.archive import Archive
 from trygg.calendar.clock import oslo_time
+from trygg.cases import investigation_rules, plan_rules
+from trygg.cases.closing import propose_from_evaluation
 from trygg.cases.documents import (
     DocumentProblems,
     check_document,
@@ -26,8 +29,8 @@ from trygg.cases.documents import (
     previous_plan,
 )
 from trygg.cases.events import record_event
-from trygg.cases.leadership import close_case
 from trygg.cases.names_check import name_problems
+from trygg.cases.thin_texts import Caution
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, User
 from trygg.models.cases import CLOSED
@@ -145,6 +148,29 @@ def plan_changes(previous: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return changes or ["Ingen endringer i innholdet"]
 
 
+def check_rules(session: Session, case: Case, doc: CaseDocument) -> list[Caution]:
+    """Refuse what may not be finalised; return what may be thin, for the user to confirm.
+
+    In order: names to check and missing fields (the whole list at once), then the rules
+    that need the case (investigation_rules, plan_rules), each refused at its field."""
+    _ensure_open(case)
+    # Asked on the page beside the text: which Ola is meant, and is «Liv» a name?
+    problems = name_problems(case, doc.kind, doc.data) if doc.status == DRAFT else []
+    # With whatever else is missing, so the user sees the whole list at once.
+    problems += check_document(case, doc)
+    if problems:
+        raise DocumentProblems(problems)
+    if doc.kind == "undersokelse":
+        facts = investigation_rules.facts_of(session, case)
+        investigation_rules.check(doc.data, facts)
+        return investigation_rules.cautions(doc.data, facts)
+    if doc.kind == "aktivitetsplan":
+        plan_facts = plan_rules.facts_of(session, case, doc)
+        plan_rules.check(doc.data, plan_facts)
+        return plan_rules.cautions(doc.data, plan_facts)
+    return []
+
+
 def finalise_step(
     session: Session,
     archive: Archive,
@@ -155,13 +181,12 @@ def finalise_step(
     now: dt.datetime,
 ) -> CaseDocument | None:
     """Finalise and move the case on. Returns a new plan draft when the evaluation asks
-    for one, so the user can continue there."""
+    for one, so the user can continue there.
+
+    Cautions (check_rules) do not stop it: the page shows them first and finalises only
+    when the user goes on anyway; the audit event lists the ones that were passed."""
     _ensure_open(case)
-    # Asked on the page beside the text: which Ola is meant, and is «Liv» a name?
-    problems = name_problems(case, doc.kind, doc.data) if doc.status == DRAFT else []
-    if problems:
-        # With whatever else is missing, so the user sees the whole list at once.
-        raise DocumentProblems(problems + check_document(case, doc))
+    cautions = check_rules(session, case, doc) if doc.status == DRAFT else []
     parent = previous_plan(session, doc)
     if parent is not None:
         doc.change_summary = plan_changes(parent.data, doc.data)
@@ -172,7 +197,12 @@ def finalise_step(
         "document.finalised",
         "case_document",
         str(doc.id),
-        {"case": case.id, "kind": doc.kind, "number": doc.number},
+        {
+            "case": case.id,
+            "kind": doc.kind,
+            "number": doc.number,
+            **({"cautions": [c.text() for c in cautions]} if cautions else {}),
+        },
         now=now,
     )
     if doc.kind == "undersokelse":
@@ -183,7 +213,8 @@ def finalise_step(
         return None
     step = doc.data.get("next", {})
     if step.get("action") == "avslutte":
-        close_case(session, case, dt.date.fromisoformat(step["follow_up_on"]), user, by, now)
+        # Never a silent close: the leadership decides (trygg.cases.closing).
+        propose_from_evaluation(session, case, doc, user, by, now)
         return None
     if step.get("action") == "ny_versjon":
         return _plan_from_evaluation(session, case, doc, user, now)

@@ -1,13 +1,18 @@
-"""Contexts of the four case documents: meldeskjema, undersøkelse, plan and evaluering."""
+"""Contexts of the case documents: meldeskjema, undersøkelse, plan, evaluering, avslutning."""
 
+import datetime as dt
+
+from trygg.documents.case_inputs import CaseDocumentInput
 from trygg.documents.context import (
+    Context,
     DocumentContext,
     TextCollector,
-    case_variables,
     statsforvalteren_text,
 )
+from trygg.documents.context import case_variables as common_case_variables
 from trygg.documents.inputs import (
     ActivityPlanInput,
+    ClosingInput,
     Conversation,
     EvaluationInput,
     InvestigationInput,
@@ -27,6 +32,19 @@ from trygg.documents.vocabulary import (
     format_datetime,
     yes_no,
 )
+
+
+def case_variables(
+    kind: str, data: CaseDocumentInput, date: dt.date, received_by: str | None = None
+) -> tuple[Context, TextCollector]:
+    """The shared case variables, and the words of the route: who received the report.
+    A case about the leadership went to the school owner, and its documents must never
+    say the rektor received it (§ 12-5)."""
+    variables, t = common_case_variables(kind, data, date)
+    receiver = received_by or data.case.received_by
+    variables["received_by_title"] = receiver
+    variables["received_by_heading"] = receiver.capitalize()
+    return variables, t
 
 
 def _title(kind: str, reference: str, version: int | None = None) -> str:
@@ -61,7 +79,10 @@ def _routing(staff: bool, leadership: bool, sent_to_owner: str | None) -> tuple[
 
 def report_context(data: ReportInput) -> DocumentContext:
     report = data.report
-    variables, t = case_variables("meldeskjema", data, report.reported_at.date())
+    # The report's own route: the case it joined may have gone elsewhere before.
+    to_owner = report.sent_to_owner is not None or report.leadership_suspected
+    receiver = "skoleeier" if to_owner else "rektor"
+    variables, t = case_variables("meldeskjema", data, report.reported_at.date(), receiver)
     pupils = [a for a in data.actors if a.kind == "pupil"]
     routing, leadership = _routing(
         report.staff_suspected, report.leadership_suspected, report.sent_to_owner
@@ -110,24 +131,33 @@ def _investigated(conversations: int, observations: int) -> str:
     return f"{done[0].upper()}{done[1:]} er registrert."
 
 
+def _with_reason(text: str, lead: str, reason: str | None, t: TextCollector) -> str:
+    """A variable with the reason the rules asked for (trygg.cases.investigation_rules,
+    plan_rules) added as a sentence, so it is in the archived document without a new
+    template variable."""
+    if reason is None:
+        return text
+    added = f"{lead} {t.text(reason)}"
+    return added if text == NOT_GIVEN else f"{text} {added}"
+
+
 def investigation_context(data: InvestigationInput) -> DocumentContext:
     inv = data.investigation
     dates = [inv.started_at.date(), *(c.date for c in inv.conversations)]
     dates += [o.date for o in inv.observations]
     variables, t = case_variables("undersokelse", data, max(dates))
     informed = data.case.rektor_informed
+    receiver = variables["received_by_title"]
     if informed is not None:
         days = (inv.started_at.date() - informed.date()).days
         started_after = (
-            f"Undersøkelsen startet {days_after_text(days)} rektor ble kjent med saken "
+            f"Undersøkelsen startet {days_after_text(days)} {receiver} ble kjent med saken "
             f"{format_datetime(informed)}."
         )
     else:
-        started_after = "Tidspunktet rektor ble kjent med saken er ikke registrert."
-    duty_report = t.optional(
-        inv.reporting,
-        empty=f"Rektor ble kjent med saken {format_datetime(informed)}." if informed else NOT_GIVEN,
-    )
+        started_after = f"Tidspunktet {receiver} ble kjent med saken er ikke registrert."
+    known = f"{variables['received_by_heading']} ble kjent med saken {format_datetime(informed)}."
+    duty_report = t.optional(inv.reporting, empty=known if informed else NOT_GIVEN)
     plan = "Det skal lages en aktivitetsplan." if inv.conclusion.plan_needed else NOT_GIVEN
     variables.update(
         {
@@ -136,7 +166,12 @@ def investigation_context(data: InvestigationInput) -> DocumentContext:
             "duty_watch": t.text(inv.watch),
             "duty_intervene": t.optional(inv.interventions),
             "duty_report": duty_report,
-            "duty_investigate": _investigated(len(inv.conversations), len(inv.observations)),
+            "duty_investigate": _with_reason(
+                _investigated(len(inv.conversations), len(inv.observations)),
+                "Ikke alle som er pekt ut i saken, er hørt, fordi:",
+                inv.not_heard_reason,
+                t,
+            ),
             "duty_measures": t.optional(inv.measures_summary, empty=plan),
             "conversations": [
                 {
@@ -158,11 +193,21 @@ def investigation_context(data: InvestigationInput) -> DocumentContext:
                 for o in inv.observations
             ],
             "has_observations": bool(inv.observations),
-            "pupil_voice": t.optional(inv.pupil_voice),
+            "pupil_voice": _with_reason(
+                t.optional(inv.pupil_voice),
+                "Eleven er ikke snakket med, fordi:",
+                inv.pupil_not_heard_reason,
+                t,
+            ),
             "analysis": t.text(inv.analysis),
             "best_interest": t.text(inv.best_interest),
             "conclusion_safe": (
-                "Eleven har et trygt og godt skolemiljø."
+                _with_reason(
+                    "Eleven har et trygt og godt skolemiljø.",
+                    "Eleven har selv sagt fra om noe annet; begrunnelse:",
+                    inv.safe_justification,
+                    t,
+                )
                 if inv.conclusion.pupil_safe
                 else "Eleven har ikke et trygt og godt skolemiljø, ut fra elevens egen opplevelse."
             ),
@@ -208,7 +253,17 @@ def activity_plan_context(data: ActivityPlanInput) -> DocumentContext:
             "plan_created": format_date(plan.created),
             "responsible": t.label(plan.responsible),
             "problem": t.text(plan.problem),
-            "background": t.optional(plan.background),
+            "background": _with_reason(
+                _with_reason(
+                    t.optional(plan.background),
+                    "Tiltakene settes inn før undersøkelsen er ferdig, fordi:",
+                    plan.measures_first_reason,
+                    t,
+                ),
+                "Tiltak som evalueringen sa skulle justeres, beholdes uendret, fordi:",
+                plan.unadjusted_reason,
+                t,
+            ),
             "measures": measures,
             "pupil_voice": t.text(plan.pupil_voice),
             "best_interest": t.text(plan.best_interest),
@@ -286,4 +341,48 @@ def evaluation_context(data: EvaluationInput) -> DocumentContext:
         ref,
         version=ev.number,
         free_texts=t.seen,
+    )
+
+
+def _closing_measures(plan_version: int | None, evaluation_number: int | None) -> str:
+    if plan_version is None:
+        return "Det ble ikke laget aktivitetsplan i saken."
+    text = f"Aktivitetsplanen gjaldt til og med versjon {plan_version}."
+    if evaluation_number is not None:
+        text += f" Evaluering nr. {evaluation_number} konkluderte med å avslutte planen."
+    return text
+
+
+def closing_context(data: ClosingInput) -> DocumentContext:
+    closing = data.closing
+    variables, t = case_variables("avslutning", data, closing.decided_at.date())
+    if closing.investigation_finalised_on is not None:
+        investigation = (
+            f"Saken ble undersøkt; undersøkelsen ble ferdigstilt "
+            f"{format_date(closing.investigation_finalised_on)}."
+        )
+    else:
+        # The decision states why, in the leadership's words (§ 12-4 still applied).
+        investigation = "Saken avsluttes uten ferdigstilt undersøkelse, fordi: " + t.text(
+            closing.no_investigation_reason or NOT_GIVEN
+        )
+    variables.update(
+        {
+            "decided_by": t.label(closing.decided_by),
+            "decided_at": format_datetime(closing.decided_at),
+            "decision_maker": "Skoleeier" if closing.decided_as == "skoleeier" else "Skoleledelsen",
+            "proposed_by": t.label(closing.proposed_by),
+            "proposed_at": format_datetime(closing.proposed_at),
+            "reason": t.text(closing.reason),
+            "pupil_experience": t.text(closing.pupil_experience),
+            "heard_how": t.text(closing.heard_how),
+            "investigation": investigation,
+            "measures": _closing_measures(closing.plan_version, closing.evaluation_number),
+            "follow_up_on": format_date(closing.follow_up_on),
+            "statsforvalteren": statsforvalteren_text(data),
+        }
+    )
+    ref = data.case.reference
+    return DocumentContext(
+        "avslutning", variables, _title("avslutning", ref), ref, free_texts=t.seen
     )

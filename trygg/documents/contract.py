@@ -60,6 +60,12 @@ CASE = (
     _v("pupil_class", "Elevens klasse"),
     _opt("case_opened", "Dato saken ble opprettet"),
     _opt("rektor_informed", "Når rektor selv ble kjent med saken, eller «Ikke oppgitt»"),
+    _opt(
+        "received_by_title",
+        "Hvem som mottok meldingen og svarer for saken: «rektor», eller «skoleeier» når "
+        "meldingen gikk direkte til skoleeier (§ 12-5)",
+    ),
+    _opt("received_by_heading", "Det samme med stor forbokstav: «Rektor» eller «Skoleeier»"),
     LEGEND,
 )
 
@@ -183,6 +189,21 @@ _EVALUERING = (
     _v("external_help_considered", "Om ekstern hjelp er vurdert, eller «Ikke oppgitt»"),
 )
 
+_AVSLUTNING = (
+    _v("decided_by", "Hvem som besluttet å avslutte saken: navn (stilling)"),
+    _v("decided_at", "Når det ble besluttet"),
+    _v("decision_maker", "«Skoleledelsen» eller «Skoleeier», etter meldingsveien"),
+    _v("proposed_by", "Hvem som foreslo å avslutte: navn (stilling)"),
+    _v("proposed_at", "Når det ble foreslått"),
+    _v("reason", "Begrunnelse for å avslutte (fritekst)"),
+    _v("pupil_experience", "Elevens egen opplevelse nå (fritekst)"),
+    _v("heard_how", "Hvordan skolen vet hva eleven opplever (fritekst)"),
+    _v("investigation", "Undersøkelsen, eller hvorfor saken avsluttes uten, som setning"),
+    _v("measures", "Aktivitetsplan og evaluering, som setning"),
+    _v("follow_up_on", "Dato for oppfølging"),
+    _v("statsforvalteren", "Informasjon om klageadgang til Statsforvalteren (§ 12-6)"),
+)
+
 _PLAN_REF = (
     _v("school_plan_title", "Tittelen på skolens plan"),
     _v("school_year", "Skoleåret"),
@@ -227,6 +248,7 @@ CONTRACTS: dict[str, tuple[Var, ...]] = {
     "undersokelse": COMMON + CASE + _UNDERSOKELSE,
     "aktivitetsplan": COMMON + CASE + _AKTIVITETSPLAN,
     "evaluering": COMMON + CASE + _EVALUERING,
+    "avslutning": COMMON + CASE + _AVSLUTNING,
     "kvittering": ACKNOWLEDGEMENT_COMMON + _KVITTERING,
     "kvitteringsliste": ACKNOWLEDGEMENT_COMMON + _KVITTERINGSLISTE,
 }

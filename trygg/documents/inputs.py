@@ -137,6 +137,12 @@ class InvestigationPart(Input):
     conclusion: Conclusion
     measures_summary: OptionalLongText = None
     guardians_informed_of_rights: dt.date | None = None
+    # Required at finalising by trygg.cases.investigation_rules when the case calls for
+    # them: why the pupil, or a person pointed out, was not heard; why the pupil is found
+    # safe although she said herself she is not.
+    pupil_not_heard_reason: OptionalLongText = None
+    not_heard_reason: OptionalLongText = None
+    safe_justification: OptionalLongText = None
 
 
 class InvestigationInput(CaseDocumentInput):
@@ -175,6 +181,11 @@ class ActivityPlanPart(Input):
     best_interest: LongText
     guardian_views: OptionalLongText = None
     reviewed_with_pupil_on: dt.date | None = None
+    # Required at finalising by trygg.cases.plan_rules when the case calls for them: why
+    # measures come before a finalised investigation; why a measure the evaluation said
+    # to adjust is kept as it was.
+    measures_first_reason: OptionalLongText = None
+    unadjusted_reason: OptionalLongText = None
 
 
 class ActivityPlanInput(CaseDocumentInput):
@@ -251,6 +262,53 @@ class EvaluationInput(CaseDocumentInput):
     evaluation: EvaluationPart
 
 
+# --- Avslutning av saken ------------------------------------------------------------
+
+# Who took the decision: the school's leadership, or the school owner in a case routed to
+# it (§ 12-5); the document names the one that decided.
+DecidedAs = Literal["ledelse", "skoleeier"]
+
+
+class ClosingPart(Input):
+    proposed_by: LineText
+    proposed_at: dt.datetime
+    decided_by: LineText
+    decided_at: dt.datetime
+    decided_as: DecidedAs
+    reason: LongText
+    pupil_experience: LongText
+    heard_how: LongText
+    # The investigation behind the closing, or why the case closes without one.
+    investigation_finalised_on: dt.date | None = None
+    no_investigation_reason: OptionalLongText = None
+    plan_version: int | None = Field(default=None, ge=1, le=999)
+    evaluation_number: int | None = Field(default=None, ge=1, le=999)
+    follow_up_on: dt.date
+
+    @model_validator(mode="after")
+    def _justified(self) -> "ClosingPart":
+        if self.investigation_finalised_on is None and self.no_investigation_reason is None:
+            raise _field_rule(
+                "ClosingPart",
+                "no_investigation_reason",
+                "Saken har ingen ferdigstilt undersøkelse; skriv hvorfor den likevel avsluttes "
+                "(§ 12-4 krever at skolen undersøker)",
+                None,
+            )
+        if self.follow_up_on < self.decided_at.date():
+            raise _field_rule(
+                "ClosingPart",
+                "follow_up_on",
+                "Oppfølgingsdatoen kan ikke være før avgjørelsen",
+                self.follow_up_on,
+            )
+        return self
+
+
+class ClosingInput(CaseDocumentInput):
+    closing: ClosingPart
+
+
 # --- Kvittering and the rektor's register ------------------------------------------
 
 
@@ -315,7 +373,7 @@ class AcknowledgementListInput(Input):
     rows: tuple[AcknowledgementListRow, ...] = Field(max_length=1000)
 
 
-CaseInput = ReportInput | InvestigationInput | ActivityPlanInput | EvaluationInput
+CaseInput = ReportInput | InvestigationInput | ActivityPlanInput | EvaluationInput | ClosingInput
 DocumentInput = CaseInput | AcknowledgementInput | AcknowledgementListInput
 
 INPUT_MODELS: dict[str, type[Input]] = {
@@ -323,6 +381,7 @@ INPUT_MODELS: dict[str, type[Input]] = {
     "undersokelse": InvestigationInput,
     "aktivitetsplan": ActivityPlanInput,
     "evaluering": EvaluationInput,
+    "avslutning": ClosingInput,
     "kvittering": AcknowledgementInput,
     "kvitteringsliste": AcknowledgementListInput,
 }

@@ -12,8 +12,11 @@ from trygg.models.acknowledgements import Acknowledgement, SchoolPlan
 from trygg.models.audit import AuditEvent, AuditHead
 from trygg.models.base import Base, utcnow
 from trygg.models.cases import Case, CaseActor, CaseEvent, Notification, SchoolDayOff
+from trygg.models.closing import ClosingDecision
 from trygg.models.documents import ArchivedFile, CaseDocument, DocumentTemplate, FormDraft
+from trygg.models.notes import CaseAttachment, CaseNote, CaseRecordWithdrawal
 from trygg.models.organisation import Municipality, Role, School, User
+from trygg.models.pupils import Guardian, Pupil
 from trygg.models.security import LoginSession, LoginThrottle
 
 
@@ -34,14 +37,20 @@ __all__ = [
     "Base",
     "Case",
     "CaseActor",
+    "CaseAttachment",
     "CaseDocument",
     "CaseEvent",
+    "CaseNote",
+    "CaseRecordWithdrawal",
+    "ClosingDecision",
     "DocumentTemplate",
     "FormDraft",
+    "Guardian",
     "LoginSession",
     "LoginThrottle",
     "Municipality",
     "Notification",
+    "Pupil",
     "Role",
     "School",
     "SchoolDayOff",

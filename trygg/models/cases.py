@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
 from trygg.models.organisation import School, User
+from trygg.models.pupils import Pupil
 
 OPEN = "open"
 CLOSED = "closed"
@@ -70,11 +71,18 @@ class Case(Base):
     # link the school owner sees (never shown to anyone who cannot see the hidden case).
     hidden_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     serious: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The school day the case was marked serious ("Alvorlig sak"): "Meld til skoleeier"
+    # is due that day (trygg.calendar.deadlines). None while the case is not serious.
+    serious_since: Mapped[date | None] = mapped_column(Date)
     owner_reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     owner_reported_to: Mapped[str] = mapped_column(String(300), default="")
+    # The register pupil the case is about (trygg.models.pupils); None for a pupil typed
+    # by the reporter ("ikke fra elevregisteret") and for cases from before the register.
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupils.id"), index=True)
 
     school: Mapped[School] = relationship()
     handler: Mapped[User | None] = relationship()
+    pupil: Mapped[Pupil | None] = relationship()
     actors: Mapped[list[CaseActor]] = relationship(
         back_populates="case", order_by="CaseActor.id", cascade="save-update, merge"
     )
@@ -89,6 +97,21 @@ class CaseSeries(Base):
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PupilFilingLock(Base):
+    """One row per school and pupil, written first in every transaction that may open a
+    case for the pupil (trygg.cases.reports.lock_pupil). Writing it waits for another such
+    transaction about the same pupil (the row lock on PostgreSQL, the write lock on
+    SQLite), so the second one looks for the pupil's open case only after the first one's
+    case is committed, and joins it instead of opening a second one."""
+
+    __tablename__ = "pupil_filing_locks"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    pupil_key: Mapped[str] = mapped_column(String(220), primary_key=True)
+    # Counts the filings; only the write matters, the number is there to be written.
+    taken: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CaseActor(Base):

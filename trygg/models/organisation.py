@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
@@ -20,6 +21,25 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Who receives serious-case and § 12-5 reports; printed in acknowledgements.
     owner_contact: Mapped[str] = mapped_column(String(300), default="")
+    # Login with Feide (trygg.accounts.feide), when the installation has it configured:
+    # whether this municipality's people may use it, whether the login page hides the
+    # e-mail-and-password form (still reachable for the first admin), and the e-mail
+    # domains whose Feide users get an account (ansatt, no school) at their first login,
+    # one per line; empty: nobody gets one without an admin.
+    feide_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    local_login_hidden: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    feide_account_domains: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    # The county governor the municipality's schools answer to (§ 12-6): printed on every
+    # document sent home, so guardians know where to take the case.
+    statsforvalteren_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    statsforvalteren_address: Mapped[str] = mapped_column(
+        String(300), default="", server_default=""
+    )
+    statsforvalteren_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    statsforvalteren_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    statsforvalteren_web: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     schools: Mapped[list[School]] = relationship(back_populates="municipality")
 
@@ -37,6 +57,12 @@ class School(Base):
     perpetrator_labels: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=sa_false()
     )
+    # The school's contact person for a case, printed on documents sent home. Empty name:
+    # the rektor from the accounts (trygg.accounts.school_settings.case_contact).
+    contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_role: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     municipality: Mapped[Municipality] = relationship(back_populates="schools")
 
@@ -67,6 +93,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The Feide login this account answers to, stored at its first Feide login: the
+    # provider's `sub` and Feide's user id (eduPersonPrincipalName, "ola@skole.no").
+    feide_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    feide_user_id: Mapped[str | None] = mapped_column(String(254), unique=True)
 
     role: Mapped[Role] = relationship()
     municipality: Mapped[Municipality] = relationship()

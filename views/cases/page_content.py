@@ -31,12 +31,16 @@ from trygg.cases.access import case_access
 from trygg.cases.actors import display_name
 from trygg.cases.documents import documents_of
 from trygg.cases.events import EVENT_TEXTS, ChronologyEntry, chronology, user_names
+from trygg.cases.notes import CaseRecords, case_records
+from trygg.cases.plan_rules import NOT_NEEDED, PLAN_FINAL, PLAN_MISSING, measures_status
 from trygg.cases.registry import key_of
 from trygg.cases.workflow import final_plan
 from trygg.documents.vocabulary import LEVELS
 from trygg.models import Case, CaseDocument
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
+from trygg.pupils.register import pupil_protected
+from views.cases.notes_content import record_chronology, records_section
 
 EDITABLE_KINDS = ("undersokelse", "aktivitetsplan", "evaluering")
 KIND_NAMES = {
@@ -44,6 +48,7 @@ KIND_NAMES = {
     "undersokelse": _l("Undersøkelse"),
     "aktivitetsplan": _l("Aktivitetsplan"),
     "evaluering": _l("Evaluering av aktivitetsplan"),
+    "avslutning": _l("Avslutning av saken"),
 }
 # Overdue is said in words, not only in red.
 STATE_TEXTS = {"overdue": _l("Forsinket"), "today": _l("Frist i dag"), "soon": _l("Frist snart")}
@@ -201,15 +206,21 @@ def _event_text(entry: ChronologyEntry) -> str:
     return text
 
 
-def _chronology(case: Case) -> list[dict[str, str]]:
-    return [
-        {
-            "at": timestamp_text(entry.at),
-            "who": entry.who or gettext("Systemet"),
-            "text": _event_text(entry),
-        }
+def _chronology(case: Case, records: CaseRecords) -> list[dict[str, str]]:
+    rows = [
+        (
+            entry.at,
+            {
+                "at": timestamp_text(entry.at),
+                "who": entry.who or gettext("Systemet"),
+                "text": _event_text(entry),
+            },
+        )
         for entry in chronology(db.session, case)
     ]
+    # Notes stand at when they happened, attachments at when added (notes_content).
+    rows += record_chronology(records)
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _header(case: Case) -> dict[str, Any]:
@@ -227,6 +238,7 @@ def _header(case: Case) -> dict[str, Any]:
         # the page says so instead of speaking of the rektor.
         "leadership_suspected": case.leadership_suspected,
         "serious": case.serious,
+        "serious_since": date_text(case.serious_since),
         "opened": timestamp_text(case.opened_at),
         "received": timestamp_text(case.received_at),
         "rektor_informed": moment_text(case.rektor_informed_at),
@@ -235,7 +247,57 @@ def _header(case: Case) -> dict[str, Any]:
         "owner_reported_to": case.owner_reported_to,
         "closed": timestamp_text(case.closed_at),
         "follow_up_on": date_text(case.follow_up_on),
+        # Issue 13: a typed pupil is marked; a protected address is warned about.
+        "from_register": case.pupil_id is not None,
+        "protected_address": case.pupil is not None and pupil_protected(case.pupil),
     }
+
+
+MEASURES_DUTY = "Sette inn tiltak"
+
+
+def _duties(case: Case, plan_url: str) -> list[dict[str, Any]]:
+    """The five sub-duties; «Sette inn tiltak» says what is actually the case, never «Ja»
+    without a finalised plan (issue 10), with the step to take when a plan is missing."""
+    rows = []
+    for name, done, where in overview.duties(db.session, case):
+        row = {"name": gettext(name), "done": done, "where": gettext(where), "status": ""}
+        row["status"] = gettext("Ja") if done else gettext("Ikke ennå")
+        row["badge"] = "badge-green" if done else "badge-amber"
+        if name == MEASURES_DUTY:
+            row.update(_measures_row(case, plan_url))
+        rows.append(row)
+    return rows
+
+
+def _measures_row(case: Case, plan_url: str) -> dict[str, Any]:
+    status = measures_status(db.session, case)
+    if status.state == PLAN_FINAL:
+        return {"done": True, "status": gettext("Ja"), "badge": "badge-green"}
+    if status.state == NOT_NEEDED:
+        return {
+            "done": True,
+            "status": gettext("Ikke nødvendig"),
+            "badge": "badge-grey",
+            "where": gettext("Undersøkelsen konkluderte med at det ikke trengs en aktivitetsplan"),
+            "justification": status.safe_justification,
+        }
+    if status.state == PLAN_MISSING:
+        return {
+            "done": False,
+            "status": gettext("Plan trengs – ikke ferdigstilt")
+            if status.plan_draft
+            else gettext("Plan trengs – ikke laget ennå"),
+            "badge": "badge-amber",
+            # Worded apart from the «Skriv aktivitetsplan» button above the table.
+            "action": (
+                gettext("Gjør planen ferdig") if status.plan_draft else gettext("Lag planen nå")
+            )
+            if plan_url
+            else "",
+            "action_url": plan_url,
+        }
+    return {"done": False}
 
 
 def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
@@ -256,6 +318,7 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
             else "",
         }
     statsforvalteren = overview.statsforvalteren_date(db.session, case)
+    records = case_records(db.session, case)
     return {
         "case": _header(case),
         "deadlines": deadline_badges(overview.deadlines_of(db.session, case, today)),
@@ -272,13 +335,12 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
         "leader_named": any(
             d.kind == "meldeskjema" and d.data.get("leadership_suspected") for d in docs
         ),
-        "duties": [
-            {"name": gettext(name), "done": done, "where": gettext(where)}
-            for name, done, where in overview.duties(db.session, case)
-        ],
+        "duties": _duties(case, links.get("plan", "")),
+        "safe_justification": measures_status(db.session, case).safe_justification,
         "documents": _documents(case, docs, can_edit),
         "plan": _plan(case, docs),
-        "chronology": _chronology(case),
+        "chronology": _chronology(case, records),
+        "records": records_section(case, user, records),
         "people": [{**entry.__dict__, "kind": gettext(entry.kind)} for entry in key_of(case)],
         "links": {k: v for k, v in links.items() if v},
         "can_manage": can_manage_case(user, access),
