@@ -102,4 +102,5 @@ def register_context(page: acknowledgements.RegisterPage | None) -> dict[str, An
         "total": page.register.total,
         "versions": [plan_row(v) for v in page.versions],
         "list_url": url_for("acknowledgements.register_docx", plan_id=page.plan.id),
+        "merged_pdf_url": url_for("acknowledgements.acknowledgements_pdf", plan_id=page.plan.id),
     }

@@ -21,6 +21,7 @@ from trygg.accounts.permissions import can_acknowledge_school_plan, can_manage_s
 from trygg.accounts.principal import Principal
 from trygg.calendar.formats import date_text, timestamp_text
 from trygg.errors import Refused
+from trygg.jobs import ACKNOWLEDGEMENTS_PDF
 from trygg.models import SchoolPlan
 from views.acknowledgements.page_content import (
     acknowledgement_or_404,
@@ -31,6 +32,7 @@ from views.acknowledgements.page_content import (
     register_context,
 )
 from views.cases.loading import acting_user, archive, now, today
+from views.jobs.pages import start as start_job
 from web.converters import parse_id
 from web.errors import offer_links
 from web.files import attachment, converters
@@ -262,3 +264,12 @@ def register_docx(plan_id: int) -> Response:
         db.session, plan, today(), audit_initiator(), now()
     )
     return attachment(rendered.docx, acknowledgements.MIMETYPES["docx"], rendered.filename)
+
+
+@bp.route("/<id:plan_id>/kvitteringer.pdf", methods=["POST"])
+@requires(can_manage_school_plan)
+def acknowledgements_pdf(plan_id: int) -> Response:
+    """Every signed kvittering as one PDF, made by a background job (one conversion per
+    kvittering not yet converted): to its progress page."""
+    plan = plan_or_404(plan_id)
+    return start_job(ACKNOWLEDGEMENTS_PDF, plan.id)

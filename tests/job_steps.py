@@ -1,0 +1,43 @@
+"""Shared steps for the background job tests: a real huey consumer (worker threads) on
+the app's own queue, and waiting for a job row to finish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from trygg.jobs.queue import JobQueue
+from trygg.models import Job
+from trygg.models.jobs import DONE, FAILED
+
+# Converting a few kvitteringer takes seconds; this only bounds a hung test.
+FINISH_WITHIN_SECONDS = 180
+
+
+@contextmanager
+def consumer(queue: JobQueue, *, periodic: bool = False) -> Iterator[JobQueue]:
+    """huey's consumer with one worker thread, started and stopped around the block."""
+    running = queue.huey.create_consumer(
+        workers=1, worker_type="thread", periodic=periodic, initial_delay=0.05, max_delay=0.5
+    )
+    running.start()
+    try:
+        yield queue
+    finally:
+        running.stop(graceful=True)
+        queue.close()
+
+
+def finished(session: Session, job_id: int) -> Job:
+    deadline = time.monotonic() + FINISH_WITHIN_SECONDS
+    while time.monotonic() < deadline:
+        session.expire_all()
+        job = session.get(Job, job_id)
+        assert job is not None
+        if job.status in (DONE, FAILED):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
