@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -35,6 +36,8 @@ class CaseDocument(Base):
     __tablename__ = "case_documents"
     __table_args__ = (
         UniqueConstraint("case_id", "kind", "number", name="uq_case_documents_number"),
+        # A case's final plan or report, looked up per case in every list (migration 0014).
+        Index("ix_case_documents_case_kind_status", "case_id", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
