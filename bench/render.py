@@ -2,7 +2,9 @@
 
 Run from the repository root: .venv/bin/python -m bench.render [--runs N] [--pdf-runs N]
 Renders examples/aktivitetsplan.json; the DOCX variants run interleaved, in a
-shuffled order each round, after warm-ups. Figures are medians. Without LibreOffice or
+shuffled order each round, after warm-ups. Figures are medians. The warm-ups also fill
+Trygg's compiled-template cache (trygg.documents.compiled), as the first document of a
+template does in a running server; the bare docxtpl render has no such cache. Without LibreOffice or
 .venv-uno the PDF rows are skipped and the reason is printed.
 """
 

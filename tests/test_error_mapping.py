@@ -22,6 +22,7 @@ from database import db
 from tests.conftest import log_in
 from trygg.acknowledgements import PlanSuperseded
 from trygg.anonymise import Ambiguity, AmbiguousName, UnreadableDocument
+from trygg.anonymise.docx_parts import PackageUnreadable
 from trygg.archive import ArchiveDamaged
 from trygg.cases.documents import DocumentProblems, EditConflict, NameLeak
 from trygg.cases.names_check import NameCheck, NamesToCheck
@@ -74,6 +75,11 @@ SAMPLES: dict[type[DomainError], tuple[DomainError, int, str]] = {
         "Malen bruker for mye minne (over 512 MB).",
     ),
     UnreadableDocument: (UnreadableDocument("Ikke en Word-fil."), 422, "Ikke en Word-fil."),
+    PackageUnreadable: (
+        PackageUnreadable("Filen har doble deler.", "duplicate"),
+        422,
+        "Filen har doble deler.",
+    ),
     AmbiguousName: (AmbiguousName([AMBIGUITY]), 422, "kan være flere personer"),
     NamesToCheck: (NamesToCheck(NameCheck()), 422, "Sjekk navnene"),
     EditConflict: (EditConflict({}, {}, "Kari"), 409, "Kari lagret dokumentet"),

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from trygg.acknowledgements import PlanSuperseded
 from trygg.anonymise import AmbiguousName, UnreadableDocument
+from trygg.anonymise.docx_parts import PackageUnreadable
 from trygg.archive import ArchiveDamaged
 from trygg.cases.documents import DocumentProblems, EditConflict, NameLeak
 from trygg.cases.names_check import NamesToCheck
@@ -178,6 +179,7 @@ RESPONSES: dict[type[DomainError], Callable[[DomainError], Page]] = {
     BrokenDocument: _broken_document,
     RenderLimitExceeded: _refused,
     UnreadableDocument: _unreadable,
+    PackageUnreadable: _unreadable,
     AmbiguousName: _names_to_check,
     NamesToCheck: _names_to_check,
     EditConflict: _conflict,

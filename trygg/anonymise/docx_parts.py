@@ -6,9 +6,12 @@ Word splits a paragraph into runs at every formatting or spell-check boundary
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -154,26 +157,112 @@ def _properties(name: str, root: etree._Element) -> Iterator[Piece]:
             yield Piece(f"Egendefinert egenskap: {label}", f"{label}: {value}")
 
 
-def docx_pieces(docx: bytes) -> list[Piece]:
-    """Every piece of text a reader or a program could find in the package."""
+@dataclass(frozen=True)
+class PartReading:
+    """What the leak scanner and the post-render guard need of one XML part, read once."""
+
+    pieces: tuple[Piece, ...]
+    text: str | None  # visible_text of the part: body, headers and footers only
+    body_text: str | None  # visible_text of word/document.xml's <w:body>, if it has one
+    body_ends_with_section: bool  # that body holds its <w:sectPr>
+
+
+@dataclass(frozen=True)
+class PackageReading:
+    parts: dict[str, PartReading]  # every .xml and .rels member, by name
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return [piece for reading in self.parts.values() for piece in reading.pieces]
+
+
+class PackageUnreadable(UnreadableDocument):
+    """Why a package cannot be read: ``reason`` is "zip", "duplicate", "size" or "xml"."""
+
+    def __init__(self, message: str, reason: str, part: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.reason, self.part, self.detail = reason, part, detail
+
+
+def visible_text(tree: etree._Element) -> str:
+    """Text as Word shows it: <w:br/> as newline, tabs, a newline after each paragraph."""
+    out: list[str] = []
+    for element in tree.iter(f"{W}t", f"{W}br", f"{W}cr", f"{W}tab", f"{W}p"):
+        if element.tag == f"{W}t":
+            out.append(element.text or "")
+        elif element.tag in (f"{W}br", f"{W}cr"):
+            out.append("\n")
+        elif element.tag == f"{W}tab":
+            # Tab stops in <w:pPr><w:tabs> are layout, not text.
+            if element.getparent() is not None and element.getparent().tag == f"{W}r":
+                out.append("\t")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+_TEXT_PARTS = re.compile(r"word/(?:[^/]*/)*(?:document|header|footer)[^/]*")
+# The readings of parts seen lately, by name and SHA-256 of their bytes: a template's
+# styles and theme are the same in every document, and the guard's reading of a freshly
+# rendered body is the leak scanner's too. The same bytes always read the same.
+_READINGS_SIZE = 512
+_readings: OrderedDict[tuple[str, str], PartReading] = OrderedDict()
+_readings_lock = threading.Lock()
+
+
+def _read_part(name: str, data: bytes) -> PartReading:
+    key = (name, hashlib.sha256(data).hexdigest())
+    with _readings_lock:
+        cached = _readings.get(key)
+        if cached is not None:
+            _readings.move_to_end(key)
+            return cached
+    try:
+        root = _xml(data)
+    except etree.XMLSyntaxError as error:
+        raise PackageUnreadable(
+            f"Delen {name} kan ikke leses.", "xml", part=name, detail=str(error)
+        ) from error
+    body = root.find(f"{W}body") if name == "word/document.xml" else None
+    reading = PartReading(
+        pieces=tuple(_part_pieces(name, root)),
+        text=visible_text(root) if _TEXT_PARTS.fullmatch(name) else None,
+        body_text=visible_text(body) if body is not None else None,
+        body_ends_with_section=body is not None and body.find(f"{W}sectPr") is not None,
+    )
+    with _readings_lock:
+        _readings[key] = reading
+        while len(_readings) > _READINGS_SIZE:
+            _readings.popitem(last=False)
+    return reading
+
+
+def read_package(docx: bytes) -> PackageReading:
+    """Every XML part of ``docx`` parsed (no network, no entities, no huge trees) and
+    read; raises PackageUnreadable."""
     try:
         package = zipfile.ZipFile(io.BytesIO(docx))
     except zipfile.BadZipFile as error:
-        raise UnreadableDocument("Filen er ikke et Word-dokument (.docx).") from error
-    pieces: list[Piece] = []
+        raise PackageUnreadable("Filen er ikke et Word-dokument (.docx).", "zip") from error
+    parts: dict[str, PartReading] = {}
     with package:
-        for info in package.infolist():
+        infos = package.infolist()
+        if len({info.filename for info in infos}) != len(infos):
+            raise PackageUnreadable("Filen har doble deler.", "duplicate")
+        for info in infos:
             name = info.filename
             if info.file_size > _MAX_PART:
-                raise UnreadableDocument(f"Delen {name} er for stor til å kontrolleres.")
-            if not name.endswith((".xml", ".rels")):
-                continue
-            try:
-                root = _xml(package.read(info))
-            except etree.XMLSyntaxError as error:
-                raise UnreadableDocument(f"Delen {name} kan ikke leses.") from error
-            pieces.extend(_part_pieces(name, root))
-    return pieces
+                raise PackageUnreadable(
+                    f"Delen {name} er for stor til å kontrolleres.", "size", part=name
+                )
+            if name.endswith((".xml", ".rels")):
+                parts[name] = _read_part(name, package.read(info))
+    return PackageReading(parts)
+
+
+def docx_pieces(docx: bytes) -> list[Piece]:
+    """Every piece of text a reader or a program could find in the package."""
+    return read_package(docx).pieces
 
 
 def _part_pieces(name: str, root: etree._Element) -> list[Piece]:

@@ -52,10 +52,10 @@ _APP_XML = (
 
 def finish_package(docx: bytes, context: DocumentContext) -> bytes:
     """The rendered ``docx`` with fixed zip metadata and properties from ``context``."""
-    return normalise_package(docx, title=context.title, created=_document_date(context))
+    return normalise_package(docx, title=context.title, created=document_date(context))
 
 
-def _document_date(context: DocumentContext) -> dt.date | None:
+def document_date(context: DocumentContext) -> dt.date | None:
     # The contexts hand templates the date as text ("14.09.2026", trygg.calendar.formats).
     text = context.variables.get("document_date")
     try:
@@ -75,13 +75,13 @@ def normalise_package(docx: bytes, *, title: str, created: dt.date | None) -> by
         for name in dropped:
             parts.pop(name, None)
     subject = _core_subject(parts.get("docProps/core.xml"))
-    language = _template_language(parts.get("word/styles.xml"))
+    language = template_language(parts.get("word/styles.xml"))
     if "docProps/core.xml" in parts or _has_core_relationship(rels):
-        parts["docProps/core.xml"] = _core_xml(title, subject, created, language)
+        parts["docProps/core.xml"] = core_properties_xml(title, subject, created, language)
         _ensure_core_content_type(parts)
     if "docProps/app.xml" in parts:
         parts["docProps/app.xml"] = _APP_XML.encode()
-    return _write(parts)
+    return write_package(parts)
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -89,7 +89,8 @@ def _order(name: str) -> tuple[int, str]:
     return first.get(name, 2), name
 
 
-def _write(parts: dict[str, bytes]) -> bytes:
+def write_package(parts: dict[str, bytes]) -> bytes:
+    """The members in Trygg's fixed order, with fixed times and compression."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in sorted(parts, key=_order):
@@ -147,7 +148,7 @@ def _core_subject(core: bytes | None) -> str:
     return (subject.text or "") if subject is not None else ""
 
 
-def _template_language(styles: bytes | None) -> str:
+def template_language(styles: bytes | None) -> str:
     """The language of the template's default run properties, e.g. "nb-NO"."""
     if styles is None:
         return _DEFAULT_LANGUAGE
@@ -157,7 +158,7 @@ def _template_language(styles: bytes | None) -> str:
     return value or _DEFAULT_LANGUAGE
 
 
-def _core_xml(title: str, subject: str, created: dt.date | None, language: str) -> bytes:
+def core_properties_xml(title: str, subject: str, created: dt.date | None, language: str) -> bytes:
     stamps = ""
     if created is not None:
         when = f"{created.isoformat()}T00:00:00Z"

@@ -30,6 +30,10 @@ from jinja2.nodes import Concat
 from jinja2.runtime import Context as JinjaContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from trygg.documents.compiled import TemplateCache, render_parts
+from trygg.documents.context import DocumentContext
+from trygg.documents.package import document_date, finish_package, write_package
+
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "doc_templates"
 
 # Far above any real document (the longest field is a few thousand characters), far
@@ -260,10 +264,34 @@ def clear_template_cache() -> None:
     """For an admin who replaced a template on disk."""
     with _cache_lock:
         _cache.clear()
+    _compiled.clear()
+
+
+_compiled = TemplateCache()
+
+
+def render_finished(template: bytes, context: DocumentContext, subject: str) -> bytes:
+    """The finished package (trygg.documents.package) of ``context`` in ``template``.
+
+    The same bytes as finish_package(render_docx(...)), with the per-template work of
+    docxtpl done once per template (trygg.documents.compiled)."""
+    compiled = _compiled.get(template, JINJA_ENV)
+    if compiled is None:
+        return finish_package(
+            render_docx(template, context.variables, context.title, subject), context
+        )
+    budget = _range_budget.set(_RangeBudget())
+    try:
+        parts = render_parts(
+            compiled, context.variables, context.title, subject, document_date(context)
+        )
+    finally:
+        _range_budget.reset(budget)
+    return write_package(parts)
 
 
 def render_docx(template: bytes, context: dict[str, Any], title: str, subject: str) -> bytes:
-    """Render a template to .docx bytes and set neutral document properties."""
+    """Render a template to .docx bytes with docxtpl itself and set neutral properties."""
     document = DocxTemplate(io.BytesIO(template))
     budget = _range_budget.set(_RangeBudget())
     try:

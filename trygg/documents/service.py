@@ -24,8 +24,7 @@ from trygg.documents.filenames import document_filename
 from trygg.documents.guard import check_rendered
 from trygg.documents.inputs import DocumentInput
 from trygg.documents.isolation import render_limited
-from trygg.documents.package import finish_package
-from trygg.documents.render import render_docx, template_bytes, template_path
+from trygg.documents.render import render_finished, template_bytes, template_path
 from trygg.documents.validation import InvalidInput, validate_input
 
 _CONTEXT_BUILDERS: dict[str, Callable[[Any], DocumentContext]] = {
@@ -55,7 +54,7 @@ def build_context(kind: str, data: DocumentInput) -> DocumentContext:
 
 def render_context(context: DocumentContext, template: bytes) -> RenderedDocument:
     """Render an already built context with the given template bytes, then guard it."""
-    docx = finish_package(render_docx(template, context.variables, context.title, SUBJECT), context)
+    docx = render_finished(template, context, SUBJECT)
     check_rendered(docx, END_MARKER, context.free_texts)
     return RenderedDocument(
         docx=docx,
