@@ -178,6 +178,7 @@ def test_page_numbers_and_ids_in_the_query_string_never_give_a_500(
     }
     failures: dict[str, int] = {}
     checked = 0
+    converters = app.extensions["trygg.settings"].converters
     for role_key in ("admin", "admin_school", "ledelse"):
         log_in(client, demo[role_key])
         user = principal(session, demo[role_key])
@@ -191,6 +192,10 @@ def test_page_numbers_and_ids_in_the_query_string_never_give_a_500(
                         failures[f"{role_key}: {target[:120]} ({type(error).__name__})"] = 500
                         continue
                     checked += 1
+                    if status == 503 and url.endswith(".pdf") and not converters:
+                        # A PDF page without converters says so (the test app has none):
+                        # an honest answer to every query string, not a crash.
+                        continue
                     if status not in (200, 302, 404):
                         failures[f"{role_key}: {target[:120]}"] = status
     assert failures == {}

@@ -1,6 +1,6 @@
 """Issue 16 in a real Chromium: the demo rektor opens the week's overview from the case
 list and its print version, then the figures with their charts; the demo school owner
-opens the schools and downloads the figures as CSV. The charts are SVG images that load
+opens the schools and downloads the figures as CSV and as a PDF report. The charts are SVG images that load
 under the page's content security policy (no console error)."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from tests.e2e.journey_steps import log_in, main_menu, switch_user, today
 from tests.factories.cases import archive_for
 from trygg.demo.year import seed_demo_year
 
-pytestmark = pytest.mark.browser
+# The PDF report is made by the warm converter (tests/factories/pdf.py).
+pytestmark = [pytest.mark.browser, pytest.mark.libreoffice, pytest.mark.usefixtures("converter")]
 
 
 def test_rektor_and_school_owner_open_their_overviews(
@@ -66,5 +67,9 @@ def test_rektor_and_school_owner_open_their_overviews(
         page.get_by_role("link", name="Last ned som CSV").click()
     content = Path(download.value.path()).read_bytes()
     assert content.startswith("\ufeffTabell;Rad;Antall".encode())
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned som PDF").click()
+    report = Path(download.value.path()).read_bytes()
+    assert report.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
     page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)
     assert console_errors == []

@@ -25,7 +25,7 @@ from trygg.documents.render import JINJA_ENV
 from trygg.documents.service import build_context, render_context
 from trygg.documents.template_fonts import missing_fonts
 from trygg.documents.template_intake import check_package
-from trygg.documents.validation import validate_input
+from trygg.documents.validation import known_kinds, validate_input
 from trygg.documents.vocabulary import MARKING
 from trygg.errors import DomainError
 
@@ -162,6 +162,10 @@ def _render_hostile(
     kind: str,
     open_with_libreoffice: Callable[[bytes], None] | None,
 ) -> None:
+    if kind not in known_kinds():
+        # Made from counts, not from a form (the figures report): no typed text to be
+        # hostile with, and the marker render has already filled every field.
+        return
     context = build_context(kind, validate_input(kind, hostile_input(kind)))
     try:
         rendered = render_context(context, data).docx

@@ -10,6 +10,11 @@ so the SVG never carries a hidden count. pygal's inline script (it wires tooltip
 inline styles are removed: the pages' policy allows neither, so the chart goes inline in
 the page and its styles come from static/css/charts.css (made by `stylesheet`). Each chart
 gets a <title> and a <desc> (the text summary), and role="img".
+
+For the Word and PDF report the same chart is drawn as PNG (`bar_chart_png`) with
+CairoSVG, the renderer pygal itself uses for PNG: a PDF made by LibreOffice from a Word
+file is surest with a bitmap, and drawing the picture from the very SVG keeps one
+drawing of each chart (needs Debian's libcairo2).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 import sys
 from html import escape, unescape
 
+import cairosvg  # type: ignore[import-untyped]
 import pygal
 from pygal.style import Style
 
@@ -94,6 +100,11 @@ def _chart(cells: int, title: str) -> pygal.HorizontalBar:
 def bar_chart(table: Table, title: str, *, chart_id: str) -> str:
     """The table as a horizontal bar chart: SVG to put inline in a page, without its own
     styles (the pages allow no inline style; static/css/charts.css holds them)."""
+    svg = str(_filled(table, title).render(is_unicode=True))
+    return accessible(svg, title, summary(table), chart_id)
+
+
+def _filled(table: Table, title: str) -> pygal.HorizontalBar:
     chart = _chart(len(table.cells), title)
     # Horizontal bars are drawn bottom-up; reversed, the table's first row is on top.
     cells = list(reversed(table.cells))
@@ -102,8 +113,16 @@ def bar_chart(table: Table, title: str, *, chart_id: str) -> str:
         for c in cells
     ]
     chart.add("Antall", [c.shown for c in cells])
-    svg = str(chart.render(is_unicode=True))
-    return accessible(svg, title, summary(table), chart_id)
+    return chart
+
+
+def bar_chart_png(table: Table, title: str) -> bytes:
+    """The same chart as a PNG for the Word report (trygg.overview.report), drawn from
+    pygal's own SVG with its styles by CairoSVG at twice the size, sharp in print. The
+    picture carries only the shown numbers, as the SVG does."""
+    svg = _SCRIPT.sub("", str(_filled(table, title).render(is_unicode=True)))
+    png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=2, unsafe=False)
+    return png
 
 
 def stylesheet() -> str:

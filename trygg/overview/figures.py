@@ -1,6 +1,7 @@
 """The year's figures, for a school or the whole municipality, for a school year or any
 period: reports per month, cases by kind of violation, by arena and by trinn, the time
-to investigation and to plan (in school days), plans evaluated on time, § 12-5 cases.
+to investigation and to plan (in school days), plans evaluated on time, closed cases by
+outcome (outcomes.py), § 12-5 cases.
 
 `raw_figures` computes the true numbers (tests compare them with known cases);
 `figures` is what a page may show: the same after `suppression.protect`.
@@ -34,6 +35,7 @@ from trygg.errors import NotFound
 from trygg.models import Case, CaseActor, CaseDocument, Pupil, School
 from trygg.models.documents import FINAL
 from trygg.overview.grades import HIGHEST_GRADE, grade_of
+from trygg.overview.outcomes import closed_by_outcome
 from trygg.overview.owner import pending_evaluation, utc_start_of
 from trygg.overview.suppression import Cell as Row
 from trygg.overview.suppression import Table, protect, share, shown_count
@@ -211,6 +213,7 @@ def raw_figures(
             ),
             group=CASES,
         ),
+        closed_by_outcome(session, scope, start, end),
     )
     return Figures(
         period=period,

@@ -179,17 +179,19 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
         Case.unsafe_since <= bounds.c.plan,
         ~_has_plan_in_force(),
     )
-    # "Straks": due the day the reason arose, so overdue from the next day. The day a case
-    # was marked serious is taken as its first receipt, as trygg.cases.overview does.
+    # "Straks": due the day the reason arose, so overdue from the next day. A serious case
+    # counts from the day it was marked (serious_since); one marked before that day was
+    # stored falls back to its first receipt, as trygg.cases.overview does.
+    marked_before_today = case(
+        (Case.serious_since.is_not(None), Case.serious_since < today),
+        else_=func.coalesce(Case.received_at, Case.opened_at) < start_of_today,
+    )
     owner_overdue = and_(
         is_open,
         Case.owner_reported_at.is_(None),
         Case.leadership_suspected.is_(False),
         (Case.staff_suspected.is_(True) & (Case.opened_at < start_of_today))
-        | (
-            Case.serious.is_(True)
-            & (func.coalesce(Case.received_at, Case.opened_at) < start_of_today)
-        ),
+        | (Case.serious.is_(True) & marked_before_today),
     )
     follow_up_overdue = and_(
         Case.status == CLOSED, Case.follow_up_on.is_not(None), Case.follow_up_on < today

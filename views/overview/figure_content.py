@@ -24,7 +24,7 @@ from web.files import attachment
 from web.gate import current_user
 
 # The charts drawn; the other tables are shown as tables only.
-CHARTS = ("reports_per_month", "kinds", "arenas", "grades")
+CHARTS = ("reports_per_month", "kinds", "arenas", "grades", "outcomes")
 
 
 def _table(table: Table) -> dict[str, Any]:
@@ -92,6 +92,7 @@ def figure_page(shown: ShownFigures, school_id: int | None, period: Period) -> d
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "csv_url": url_for("overview.figures_csv", **args),
+        "pdf_url": url_for("overview.figures_pdf", **args),
     }
 
 

@@ -25,9 +25,11 @@ from trygg.cases import overview as case_overview
 from trygg.models import School
 from trygg.overview import owner, week
 from trygg.overview.figures import Period, figures, school_year, school_year_of
+from trygg.overview.report import figures_report
 from views.cases.loading import now, today
 from views.cases.page_content import deadline_badges
 from views.overview.figure_content import csv_response, figure_page
+from web.files import attachment, converters
 from web.gate import audit_initiator, current_user, requires
 
 bp = Blueprint("overview", __name__)
@@ -211,3 +213,20 @@ def figures_csv() -> Response:
         now=now(),
     )
     return csv_response(shown)
+
+
+@bp.route("/oversikt/tall.pdf")
+@requires(can_view_figures)
+def figures_pdf() -> Response:
+    school_id, period = _figures_args()
+    report = figures_report(db.session, current_user(), school_id, period, today(), converters())
+    audit.record(
+        db.session,
+        audit_initiator(),
+        "overview.figures_report",
+        "school",
+        school_id or "",
+        {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        now=now(),
+    )
+    return attachment(report.pdf, "application/pdf", report.filename)
