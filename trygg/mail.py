@@ -156,11 +156,34 @@ class Mailer:
         )
         return destinations
 
+    def send_attachment(
+        self, to: Sequence[str], subject: str, body: str, filename: str, pdf: bytes
+    ) -> list[str]:
+        """One message per address with a fixed subject and body and one PDF attached
+        (a copy sent home, trygg.cases.send_home_mail); the caller keeps case content
+        out of subject and body. Returns "smtp" or the .eml path for each."""
+        messages = []
+        for address in to:
+            if "@" not in address or any(c.isspace() for c in address):
+                raise ValueError("A letter needs one plain e-mail address per recipient.")
+            message = self._letter(address, subject, body)
+            message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+            messages.append(message)
+        if not messages:
+            return []
+        if self._smtp.host:
+            self._send_smtp(self._smtp.host, messages)
+            return ["smtp"] * len(messages)
+        return self._write_outbox(messages)
+
     def _message(self, item: Notice) -> EmailMessage:
+        return self._letter(item.to, item.subject, item.body)
+
+    def _letter(self, to: str, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self._smtp.sender
-        message["To"] = item.to
-        message["Subject"] = item.subject
+        message["To"] = to
+        message["Subject"] = subject
         message["Date"] = format_datetime(datetime.now(UTC))
         # An explicit domain: the default asks DNS for this host's name, which can hang and
         # would put the server's internal host name in every message.
@@ -168,7 +191,7 @@ class Mailer:
         # RFC 3834: tells mail servers and out-of-office replies that no person wrote this.
         message["Auto-Submitted"] = "auto-generated"
         # quoted-printable keeps the message 7-bit, so no relay needs 8BITMIME for "å".
-        message.set_content(item.body, charset="utf-8", cte="quoted-printable")
+        message.set_content(body, charset="utf-8", cte="quoted-printable")
         return message
 
     def _send_smtp(self, host: str, messages: list[EmailMessage]) -> None:

@@ -6,22 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort
+from flask import abort, request
 
 from database import db
 from trygg.archive import Archive, open_archive
 from trygg.calendar.clock import oslo_now
 from trygg.cases.access import load_case, load_document, load_own_report
-from trygg.errors import NotFound
+from trygg.errors import NotFound, Refused
 from trygg.models import Case, CaseDocument, User, utcnow
+from trygg.models.cases import MERGED
 from web.gate import current_user, settings
+
+MERGED_CASE = "Saken er slått sammen med en annen sak. Arbeid videre i den."
 
 
 def case_or_404(case_id: int, *, edit: bool = False) -> Case:
     try:
-        return load_case(db.session, current_user(), case_id, edit=edit)
+        case = load_case(db.session, current_user(), case_id, edit=edit)
     except NotFound:
         abort(404)
+    if case.status == MERGED and request.method not in ("GET", "HEAD"):
+        # Every case page loads its case here: one check closes every action address of a
+        # merged case. Its documents stay readable; work goes on in the surviving case.
+        raise Refused(MERGED_CASE)
+    return case
 
 
 def document_or_404(

@@ -1,0 +1,166 @@
+"""Merging two cases of one pupil, linking a typed pupil to the register, and reading a
+merged case's permanent records from the surviving case (trygg.cases.merging).
+
+Every case is loaded with its access check (case_or_404); the merged case's documents
+and attachments are reached only through the surviving case and its merge row, so who
+may read them is decided by the surviving case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from database import db
+from forms.case_register import LinkPupilForm, MergeForm
+from trygg import audit
+from trygg.accounts.permissions import can_inform_guardians, can_merge_cases, can_see_cases
+from trygg.cases.access import case_access, load_case
+from trygg.cases.downloads import pdf_file
+from trygg.cases.merging import link_pupil, merge_candidates, merge_cases, merged_into
+from trygg.cases.notes import load_attachment, open_attachment
+from trygg.errors import NotFound, Refused
+from trygg.models import Case, CaseMerge
+from trygg.models.cases import MERGED
+from trygg.pupils.register import search
+from views.cases.loading import acting_user, archive, case_or_404, document_or_404, now
+from web.files import attachment, converters
+from web.form_errors import show_error
+from web.gate import audit_initiator, current_user, requires
+
+bp = Blueprint("case_merge", __name__, url_prefix="/saker")
+
+
+def surviving_case_of(case: Case) -> Case | None:
+    """Where a merged case's page leads: the surviving case, if the user may see it."""
+    if case.status != MERGED:
+        return None
+    target = merged_into(db.session, case)
+    if target is None:
+        return None
+    try:
+        return load_case(db.session, current_user(), target.id)
+    except NotFound:
+        return None
+
+
+def _candidates(case: Case) -> list[Case]:
+    user, access = current_user(), case_access(case)
+    return [
+        other
+        for other in merge_candidates(db.session, case)
+        if can_merge_cases(user, access, case_access(other))
+    ]
+
+
+@bp.route("/<id:case_id>/slaa-sammen", methods=["GET", "POST"])
+@requires(can_see_cases)
+def merge(case_id: int) -> Response | str:
+    case = case_or_404(case_id, edit=True)
+    candidates = _candidates(case)
+    if not can_merge_cases(current_user(), case_access(case), case_access(case)):
+        abort(403)
+    form = MergeForm()
+    form.other.choices = [
+        (str(c.id), f"{c.reference}: {c.pupil_name}, {c.pupil_class}") for c in candidates
+    ]
+    if form.validate_on_submit():
+        other = next((c for c in candidates if c.id == form.other_id()), None)
+        try:
+            if other is None:
+                raise Refused("Velg saken som skal slås sammen med denne.", field="other")
+            if not form.confirm.data:
+                raise Refused("Bekreft at sakene gjelder samme elev.", field="confirm")
+            merge_cases(db.session, case, other, acting_user(), audit_initiator(), now())
+        except Refused as error:
+            show_error(form, error)
+        else:
+            flash(
+                gettext("Sak %(merged)s er slått sammen med denne saken.", merged=other.reference),
+                "success",
+            )
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/register/merge.html",
+        form=form,
+        case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
+        has_candidates=bool(candidates),
+    )
+
+
+@bp.route("/<id:case_id>/elevregisteret", methods=["GET", "POST"])
+@requires(can_see_cases)
+def link(case_id: int) -> Response | str:
+    case = case_or_404(case_id, edit=True)
+    if not can_inform_guardians(current_user(), case_access(case)):
+        abort(403)
+    query = (request.values.get("q") or "")[:100]
+    found = search(db.session, case.school_id, query) if query else []
+    form = LinkPupilForm()
+    form.pupil_id.choices = [(str(p.id), f"{p.full_name}, {p.class_name}") for p in found]
+    if form.validate_on_submit():
+        chosen = form.chosen()
+        try:
+            if chosen is None:
+                raise Refused("Søk etter eleven og velg henne eller ham.", field="pupil_id")
+            pupil = link_pupil(db.session, case, chosen, acting_user(), audit_initiator(), now())
+        except Refused as error:
+            show_error(form, error)
+        else:
+            flash(
+                gettext("Saken er knyttet til %(name)s i elevregisteret.", name=pupil.full_name),
+                "success",
+            )
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/register/link.html",
+        form=form,
+        query=query,
+        searched=bool(query),
+        case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
+    )
+
+
+def _merged_case(case_id: int, merged_id: int) -> Case:
+    """The merged case, through the surviving case (loaded with its access check)."""
+    case = case_or_404(case_id)
+    row = (
+        db.session.query(CaseMerge)
+        .filter_by(surviving_case_id=case.id, merged_case_id=merged_id)
+        .one_or_none()
+    )
+    if row is None:
+        abort(404)
+    return row.merged_case
+
+
+@bp.route("/<id:case_id>/sammenslatt/<id:merged_id>/dokumenter/<id:document_id>.pdf")
+@requires(can_see_cases)
+def merged_document(case_id: int, merged_id: int, document_id: int) -> Response:
+    merged = _merged_case(case_id, merged_id)
+    doc = document_or_404(merged, document_id, final=True)
+    file = pdf_file(db.session, archive(), merged, doc, converters(), current_user().id, now())
+    audit.record(
+        db.session,
+        audit_initiator(),
+        "document.downloaded",
+        "case",
+        str(case_id),
+        {"document": doc.id, "merged_case": merged.id, "format": "pdf"},
+        now=now(),
+    )
+    return attachment(file.content, file.mimetype, file.filename)
+
+
+@bp.route("/<id:case_id>/sammenslatt/<id:merged_id>/vedlegg/<id:attachment_id>")
+@requires(can_see_cases)
+def merged_attachment(case_id: int, merged_id: int, attachment_id: int) -> Response:
+    merged = _merged_case(case_id, merged_id)
+    try:
+        row = load_attachment(db.session, merged, attachment_id)
+    except NotFound:
+        abort(404)
+    file = open_attachment(
+        db.session, archive(), merged, row, audit_initiator(), now(), download=True
+    )
+    return attachment(file.content, file.mimetype, file.filename)
