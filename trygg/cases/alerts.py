@@ -18,6 +18,7 @@ from trygg.accounts.permissions import can_view_case
 from trygg.accounts.principal import Principal
 from trygg.acknowledgements.signing import NOTICE_CODE as PLAN_NOTICE
 from trygg.cases.access import case_access, visible_to
+from trygg.cases.measures import NOTICE_CODE as MEASURE_NOTICE
 from trygg.models import Case, Notification
 
 # The newest alerts a page lists; older ones stay in the database.
@@ -34,6 +35,9 @@ class Alert:
     case_reference: str
     # A reminder to acknowledge the school's plan, which is about no case.
     school_plan: bool
+    # A measure owner's reminder: about a case the owner may not open, so it points at
+    # «Mine tiltak» (trygg.cases.measures), as its e-mail does.
+    my_measures: bool = False
 
 
 def _mine(user: Principal) -> Select[Notification]:
@@ -72,6 +76,7 @@ def alerts_for(session: Session, user: Principal, limit: int = LIST_LIMIT) -> li
                 case_id=case.id if visible and case else None,
                 case_reference=case.reference if visible and case else "",
                 school_plan=note.code == PLAN_NOTICE,
+                my_measures=note.code == MEASURE_NOTICE,
             )
         )
     return alerts

@@ -31,7 +31,7 @@ from trygg.cases.events import notify, record_event, report_recipients
 from trygg.cases.leadership import reopen_case
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, ClosingDecision, User
-from trygg.models.cases import CLOSED
+from trygg.models.cases import CLOSED, OPEN
 from trygg.models.closing import (
     CONFIRMED,
     DECLINED,
@@ -94,6 +94,8 @@ def _check(session: Session, case: Case, grounds: ClosingGrounds, now: dt.dateti
     """The rules of a closing, each refused at its field, in the form's order."""
     if case.status == CLOSED:
         raise Refused("Saken er allerede avsluttet.")
+    if case.status != OPEN:
+        raise Refused("Saken er slått sammen med en annen sak. Avslutt den i stedet.")
     if not grounds.pupil_experience.strip():
         raise Refused("Skriv hva eleven selv sier om skolemiljøet nå.", field="pupil_experience")
     if not grounds.heard_how.strip():
@@ -361,7 +363,10 @@ def record_follow_up(
     if not answer.heard_how.strip():
         raise Refused("Skriv hvordan skolen vet hva eleven opplever.", field="heard_how")
     if not answer.still_safe:
-        # Refuses (another open case) before anything below is changed.
+        # Refuses (another open case) before anything below is changed. It takes the
+        # pupil's filing lock before it looks, so a report about the pupil filed at this
+        # instant either joins this case or opened one first and this answer is refused:
+        # never two open cases (trygg.cases.reports.lock_pupil).
         reopen_case(session, case, user, by, now)
         # The pupil says they are not safe: the clock for a new plan starts today
         # (trygg.cases.overview counts only plans finalised after this answer).

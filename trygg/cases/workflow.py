@@ -33,7 +33,7 @@ from trygg.cases.names_check import name_problems
 from trygg.cases.thin_texts import Caution
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, User
-from trygg.models.cases import CLOSED
+from trygg.models.cases import CLOSED, OPEN
 from trygg.models.documents import DRAFT, FINAL
 
 KEEP_DECISIONS = ("fortsette", "justere", "ny")
@@ -59,6 +59,8 @@ PLAN_FIELDS = (
 def _ensure_open(case: Case) -> None:
     if case.status == CLOSED:
         raise Refused("Saken er avsluttet. Åpne den igjen for å arbeide videre.")
+    if case.status != OPEN:  # merged into another case: the work goes on there
+        raise Refused("Saken er slått sammen med en annen sak. Arbeid videre i den.")
 
 
 def start_document(
@@ -114,11 +116,10 @@ def start_evaluation(session: Session, case: Case, user: User, now: dt.datetime)
     if plan is None:
         raise Refused("Det finnes ingen ferdigstilt aktivitetsplan å evaluere.")
     measures = plan.data.get("measures", [])
-    planned = min((m.get("evaluate_on", "") for m in measures), default="") or None
     data = {
         "plan_version": plan.number,
         "date": oslo_time(now).date(),
-        "planned_date": planned,
+        "planned_date": _planned_date(session, case, plan),
         "participants": [],
         "measures": [
             {"measure": n, "description": m.get("description", ""), "by": m.get("by", "")}
@@ -128,6 +129,23 @@ def start_evaluation(session: Session, case: Case, user: User, now: dt.datetime)
     doc = new_document(session, case, "evaluering", user, now, data)
     doc.parent_id = plan.id
     return doc
+
+
+def _planned_date(session: Session, case: Case, plan: CaseDocument) -> str | None:
+    """When this evaluation was planned: the date the plan's last evaluation set for the
+    next one ("Planen fortsetter; ny evaluering" keeps the version and sets a new date),
+    else the plan's earliest measure date. The deadline counts the same date
+    (trygg.cases.overview), so an evaluation held on it is not "moved"."""
+    evaluations = [
+        d
+        for d in documents_of(session, case, "evaluering")
+        if d.status == FINAL and d.parent_id == plan.id
+    ]
+    if evaluations:
+        step = evaluations[-1].data.get("next", {})
+        return str(step["evaluate_on"]) if step.get("evaluate_on") else None
+    dates = [str(m["evaluate_on"]) for m in plan.data.get("measures", []) if m.get("evaluate_on")]
+    return min(dates, default=None)
 
 
 def plan_changes(previous: dict[str, Any], new: dict[str, Any]) -> list[str]:

@@ -47,6 +47,7 @@ def _row(alert: alerts.Alert) -> dict[str, Any]:
         "reference": alert.case_reference,
         "url": url_for("cases.show", case_id=alert.case_id) if alert.case_id else "",
         "plan_url": url_for("acknowledgements.plan") if alert.school_plan else "",
+        "measures_url": url_for("measures.mine") if alert.my_measures else "",
     }
 
 

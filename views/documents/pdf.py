@@ -16,13 +16,15 @@ from werkzeug.wrappers import Response
 from database import db
 from forms.documents.home_copy import HomeCopyForm
 from trygg import audit
-from trygg.accounts.permissions import can_handle_cases, can_see_cases
+from trygg.accounts.permissions import can_see_cases, can_send_home_copies
 from trygg.cases.downloads import document_title
 from trygg.cases.sending import case_bundle, check_password, home_copy
 from trygg.errors import Refused
+from trygg.jobs import CASE_PDF
 from trygg.models import Case
 from views.cases.loading import archive, case_or_404, document_or_404, now
 from views.documents.page_content import KINDS
+from views.jobs.pages import start as start_job
 from web.errors import offer_links
 from web.files import attachment, converters
 from web.form_errors import show_error
@@ -45,8 +47,17 @@ def bundle(case_id: int) -> Response:
     return attachment(file.content, file.mimetype, file.filename)
 
 
+@bp.route("/<id:case_id>/samlet-pdf", methods=["POST"])
+@requires(can_see_cases)
+def bundle_job(case_id: int) -> Response:
+    """The same PDF made by a background job, for a case that has grown: to its progress
+    page (the download there is audited as the bundle's)."""
+    case = case_or_404(case_id)
+    return start_job(CASE_PDF, case.id)
+
+
 @bp.route("/<id:case_id>/dokumenter/<id:document_id>/send-hjem", methods=["GET", "POST"])
-@requires(can_handle_cases)
+@requires(can_send_home_copies)
 def send_home(case_id: int, document_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
     doc = document_or_404(case, document_id, final=True)
