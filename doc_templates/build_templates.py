@@ -1,4 +1,4 @@
-"""Build the seven default Word templates and their variables contract (README.md).
+"""Build the eight default Word templates and their variables contract (README.md).
 
 Run from the repository root:  .venv/bin/python doc_templates/build_templates.py
 The .docx files are generated, never edited by hand, so a change is a reviewable diff
@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from layout import (  # noqa: E402
     facts,
     header_and_footer,
@@ -24,6 +25,7 @@ from layout import (  # noqa: E402
     title,
 )
 
+from trygg.documents.contract import FIGURE_KEYS  # noqa: E402
 from trygg.documents.contract_doc import contract_markdown  # noqa: E402
 from trygg.documents.package import normalise_package  # noqa: E402
 
@@ -382,6 +384,52 @@ def kvitteringsliste() -> object:
     return doc
 
 
+def tallrapport() -> object:
+    doc = new_document("Tall og figurer for skolemiljøsaker")
+    # Unmarked: counts only, small ones suppressed as on the figures page.
+    header_and_footer(doc, marked=False)
+    title(
+        doc,
+        "Tall og figurer for skolemiljøsaker",
+        "Saker om elevers rett til et trygt og godt skolemiljø (opplæringslova kapittel 12)",
+    )
+    facts(
+        doc,
+        (
+            ("Gjelder", "{{ scope }}"),
+            ("Periode", "{{ period }}"),
+            ("Laget", "{{ document_date }}"),
+            ("Kommune", "{{ municipality }}"),
+        ),
+    )
+    text(doc, "{{ suppression_note }}", small=True)
+    heading(doc, "Nøkkeltall")
+    loop_table(
+        doc,
+        ("Nøkkeltall", "Verdi"),
+        ("{{ k.label }}", "{{ k.value }}"),
+        (8.6, 8.0),
+        "k in key_figures",
+    )
+    for key in FIGURE_KEYS:
+        heading(doc, f"{{{{ {key}_title }}}}")
+        # One figure to a page: the chart, its summary and its table stay together.
+        doc.paragraphs[-1].paragraph_format.page_break_before = True
+        text(doc, f"{{{{ {key}_summary }}}}")
+        chart = text(doc, f"{{{{ {key}_chart }}}}")
+        chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        loop_table(
+            doc,
+            ("Rad", "Antall"),
+            ("{{ r.label }}", "{{ r.count }}"),
+            (12.6, 4.0),
+            f"r in {key}_rows",
+        )
+    end = text(doc, "{{ end_marker }}", small=True)
+    end.paragraph_format.space_before = end.paragraph_format.space_after
+    return doc
+
+
 BUILDERS = {
     "meldeskjema": meldeskjema,
     "undersokelse": undersokelse,
@@ -390,6 +438,7 @@ BUILDERS = {
     "avslutning": avslutning,
     "kvittering": kvittering,
     "kvitteringsliste": kvitteringsliste,
+    "tallrapport": tallrapport,
 }
 
 

@@ -218,6 +218,17 @@ def archive_settings_from_env(environ: Mapping[str, str]) -> S3ArchiveSettings |
     )
 
 
+def redis_url_from_env(environ: Mapping[str, str]) -> str | None:
+    """REDIS_URL for the job queue: redis:// (rediss:// for TLS) or unix://."""
+    url = environ.get("REDIS_URL", "").strip()
+    if not url:
+        return None
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        # Not echoed: the address may carry the Redis password.
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -240,6 +251,9 @@ class Settings:
     feide: FeideSettings | None = None
     # None: the archive is the folder OUTPUT_DIR/archive (trygg.archive).
     archive_s3: S3ArchiveSettings | None = None
+    # None: the job queue (trygg.jobs) is a SQLite file in the instance folder; with
+    # REDIS_URL it is in Redis, shared by several app servers and their workers.
+    redis_url: str | None = None
 
     @property
     def testing(self) -> bool:
@@ -346,4 +360,5 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
         base_url=environ.get("TRYGG_BASE_URL", "http://localhost:5000").rstrip("/"),
         feide=feide_settings_from_env(environ),
         archive_s3=archive_settings_from_env(environ),
+        redis_url=redis_url_from_env(environ),
     )

@@ -20,10 +20,11 @@ def register_views(app: Flask) -> None:
         users,
     )
     from views.auth import feide, login, password_links
-    from views.cases import alerts, closing, key, notes
+    from views.cases import alerts, closing, guardians, key, merge, notes
     from views.cases import pages as cases
     from views.documents import pages as documents
     from views.documents import pdf
+    from views.jobs import pages as jobs
     from views.measures import pages as measures
     from views.overview import pages as overview
     from views.reports import pages as reports
@@ -45,11 +46,14 @@ def register_views(app: Flask) -> None:
         alerts.bp,
         closing.bp,
         notes.bp,
+        merge.bp,
+        guardians.bp,
         documents.bp,
         pdf.bp,
         key.bp,
         measures.bp,
         acknowledgements.bp,
         overview.bp,
+        jobs.bp,
     ):
         app.register_blueprint(blueprint)

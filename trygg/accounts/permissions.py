@@ -55,6 +55,14 @@ def can_handle_cases(user: Principal) -> bool:
     return user.role in (KONTAKTLAERER, LEDELSE) and user.school_id is not None
 
 
+def can_send_home_copies(user: Principal) -> bool:
+    """The page that makes a password-protected copy for the pupil and the home: whoever
+    works on cases, the school owner too, which works on the cases routed to it (§ 12-5).
+    Which case is decided per case: the page loads it with `can_edit_case`, so the school
+    owner sends home only in its own cases, never in one it may not see."""
+    return can_handle_cases(user) or user.role == SKOLEEIER
+
+
 def can_lead_school(user: Principal) -> bool:
     return user.role == LEDELSE and user.school_id is not None
 
@@ -283,3 +291,24 @@ def can_withdraw_case_record(user: Principal, case: CaseAccess, added_by: int | 
     if not can_add_case_records(user, case):
         return False
     return (added_by is not None and added_by == user.id) or can_manage_case(user, case)
+
+
+def can_merge_cases(user: Principal, case: CaseAccess, other: CaseAccess) -> bool:
+    """The school's leadership merges two cases of one pupil opened by mistake, both of its
+    own school. Never across the § 12-5 line: both must be seen by the same people (a
+    case hidden from the leadership, or from a suspect, never merges with another)."""
+    return (
+        _leads(user, case)
+        and can_manage_case(user, case)
+        and can_manage_case(user, other)
+        and case.school_id == other.school_id
+        and case.leadership_suspected == other.leadership_suspected
+        and case.suspected_user_ids == other.suspected_user_ids
+    )
+
+
+def can_inform_guardians(user: Principal, case: CaseAccess) -> bool:
+    """Linking the case to a register pupil, recording that the home was informed, and
+    sending a document to the guardians: the leadership's (the school owner's in the
+    cases routed to it)."""
+    return can_manage_case(user, case)

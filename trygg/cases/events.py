@@ -41,6 +41,11 @@ EVENT_TEXTS = {
     "case_reopened": "Saken er åpnet igjen",
     "follow_up_confirmed": "Oppfølging etter avslutning: eleven har det fortsatt trygt og godt",
     "follow_up_reopened": "Oppfølging etter avslutning: saken er åpnet igjen med ny plan",
+    # Issue 13 (trygg.cases.merging, guardians, send_home_mail); `about` in the details.
+    "case_merged": "En sak opprettet ved en feil er slått sammen med denne saken",
+    "case_merged_into": "Saken er slått sammen med en annen sak",
+    "guardians_informed": "Foresatte er informert",
+    "sent_to_guardians": "Dokument sendt til foresatte på e-post",
 }
 
 # In-app alerts. Never case content: only that something needs the user's attention.
@@ -173,6 +178,11 @@ def chronology(session: Session, case: Case) -> list[ChronologyEntry]:
             about = handlers.get(details["handler"], "")
         elif event.code == "person_added" and details.get("actor"):
             about = display_name(case, details["actor"])
+        elif isinstance(details.get("about"), str):
+            about = details["about"]
+        if isinstance(details.get("merged_from"), str):
+            # Moved here by a merge (trygg.cases.merging): the case it was written in.
+            about = f"{about} ({details['merged_from']})" if about else details["merged_from"]
         entries.append(
             ChronologyEntry(
                 at=event.at,

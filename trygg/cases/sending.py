@@ -8,6 +8,7 @@ names before it was archived (trygg.cases.downloads.pdf_file).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -38,20 +39,28 @@ def case_bundle(
     converters: ConverterPool | None,
     user_id: int,
     now: dt.datetime,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DocumentFile:
     """Every final document of the case as one PDF, one bookmark per document, then the
     notes and attachments (trygg.cases.notes_pdf), each under its own bookmark.
 
-    Raises DomainError when there is nothing to put in it, and what pdf_file and
-    bundle_parts raise."""
+    `progress(done, total)` hears of each document made (the background job's progress
+    bar, trygg.jobs). Raises DomainError when there is nothing to put in it, and what
+    pdf_file and bundle_parts raise."""
     docs = final_documents(session, case)
     if not docs and not bundle_extras_exist(session, case):
         raise Refused("Saken har ingen ferdigstilte dokumenter ennå.")
+    # One step per document, one for the notes and attachments, one for the merge.
+    total = len(docs) + 2
     parts = []
-    for doc in docs:
+    for done, doc in enumerate(docs, start=1):
         pdf = pdf_file(session, archive, case, doc, converters, user_id, now).content
         parts.append((document_title(doc), pdf))
+        if progress is not None:
+            progress(done, total)
     parts += bundle_parts(session, archive, case, converters)
+    if progress is not None:
+        progress(total - 1, total)
     filename = f"{case.reference.replace('/', '-')}_saksdokumenter.pdf"
     return DocumentFile(merge_pdfs(parts), filename, MIMETYPES["pdf"])
 

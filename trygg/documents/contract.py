@@ -243,6 +243,46 @@ _KVITTERINGSLISTE = (
     _v("signed_count", "«12 av 14 har signert»"),
 )
 
+# The figures report (trygg.overview.report): no person in it, only counts as the figures
+# page shows them, so it carries no marking. `reference` is the period. Each figure has
+# its title, summary, chart and rows; the chart is a picture put in where the variable
+# stands, so it must be alone in its paragraph.
+FIGURE_KEYS = ("reports_per_month", "kinds", "arenas", "grades", "outcomes")
+
+
+def _figure(key: str) -> tuple[Var, ...]:
+    return (
+        _v(f"{key}_title", "Figurens tittel"),
+        _v(f"{key}_summary", "Figuren i én setning: høyeste viste tall og hva som er skjult"),
+        _v(
+            f"{key}_chart",
+            "Diagrammet: settes inn som bilde der variabelen står, alene i et avsnitt "
+            "(tomt når tallene holdes tilbake)",
+        ),
+        Var(
+            f"{key}_rows",
+            "liste",
+            True,
+            "Figurens tabell, med «Sum» til slutt når summen kan vises",
+            (_v("label", "Rad"), _v("count", "Antall, «under 5», «skjult» eller «–»")),
+        ),
+    )
+
+
+_TALLRAPPORT = (
+    _v("scope", "Hva tallene gjelder: skolens navn eller kommunen"),
+    _v("period", "Perioden, f.eks. «Skoleåret 2026/27»"),
+    _v("suppression_note", "Hvordan små tall er skjult, som setning"),
+    Var(
+        "key_figures",
+        "liste",
+        True,
+        "Nøkkeltallene",
+        (_v("label", "Nøkkeltall"), _v("value", "Verdi, f.eks. «median 2 skoledager»")),
+    ),
+    *(var for key in FIGURE_KEYS for var in _figure(key)),
+)
+
 CONTRACTS: dict[str, tuple[Var, ...]] = {
     "meldeskjema": COMMON + CASE + _MELDESKJEMA,
     "undersokelse": COMMON + CASE + _UNDERSOKELSE,
@@ -251,6 +291,7 @@ CONTRACTS: dict[str, tuple[Var, ...]] = {
     "avslutning": COMMON + CASE + _AVSLUTNING,
     "kvittering": ACKNOWLEDGEMENT_COMMON + _KVITTERING,
     "kvitteringsliste": ACKNOWLEDGEMENT_COMMON + _KVITTERINGSLISTE,
+    "tallrapport": ACKNOWLEDGEMENT_COMMON + _TALLRAPPORT,
 }
 
 

@@ -18,6 +18,7 @@ DOCUMENT_TITLES = {
     "avslutning": "Avslutning av saken",
     "kvittering": "Kvittering for at skolens plan er lest",
     "kvitteringsliste": "Oversikt over kvitteringer",
+    "tallrapport": "Tall og figurer for skolemiljøsaker",
 }
 
 ARENAS = {

@@ -14,6 +14,8 @@ from trygg.models.base import Base, utcnow
 from trygg.models.cases import Case, CaseActor, CaseEvent, Notification, SchoolDayOff
 from trygg.models.closing import ClosingDecision
 from trygg.models.documents import ArchivedFile, CaseDocument, DocumentTemplate, FormDraft
+from trygg.models.jobs import Job
+from trygg.models.merging import CaseMerge, GuardiansInformed
 from trygg.models.notes import CaseAttachment, CaseNote, CaseRecordWithdrawal
 from trygg.models.organisation import Municipality, Role, School, User
 from trygg.models.pupils import Guardian, Pupil
@@ -40,12 +42,15 @@ __all__ = [
     "CaseAttachment",
     "CaseDocument",
     "CaseEvent",
+    "CaseMerge",
     "CaseNote",
     "CaseRecordWithdrawal",
     "ClosingDecision",
     "DocumentTemplate",
     "FormDraft",
     "Guardian",
+    "GuardiansInformed",
+    "Job",
     "LoginSession",
     "LoginThrottle",
     "Municipality",

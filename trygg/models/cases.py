@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -30,6 +31,8 @@ from trygg.models.pupils import Pupil
 
 OPEN = "open"
 CLOSED = "closed"
+# Merged into another case of the same pupil (trygg.cases.merging); never open again.
+MERGED = "merged"
 
 
 class Case(Base):
@@ -38,7 +41,12 @@ class Case(Base):
     __tablename__ = "cases"
     # Each school numbers its own cases, so two schools both have a "2026/0001"
     # (trygg.cases.reports: the reference series).
-    __table_args__ = (UniqueConstraint("school_id", "reference", name="uq_cases_school_reference"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "reference", name="uq_cases_school_reference"),
+        # The lists that grow with the years: a school's cases by status, newest first
+        # (migration 0014, bench/scale.py).
+        Index("ix_cases_school_status_opened", "school_id", "status", "opened_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40))

@@ -24,7 +24,7 @@ from trygg.accounts.permissions import (
     can_report_to_owner,
 )
 from trygg.accounts.principal import Principal
-from trygg.calendar.deadlines import Deadline
+from trygg.calendar.deadlines import PLAN, Deadline
 from trygg.calendar.formats import date_text, moment_text, stored_text, timestamp_text
 from trygg.cases import overview
 from trygg.cases.access import case_access
@@ -32,7 +32,13 @@ from trygg.cases.actors import display_name
 from trygg.cases.documents import documents_of
 from trygg.cases.events import EVENT_TEXTS, ChronologyEntry, chronology, user_names
 from trygg.cases.notes import CaseRecords, case_records
-from trygg.cases.plan_rules import NOT_NEEDED, PLAN_FINAL, PLAN_MISSING, measures_status
+from trygg.cases.plan_rules import (
+    NOT_NEEDED,
+    PLAN_FINAL,
+    PLAN_MISSING,
+    MeasuresStatus,
+    measures_status,
+)
 from trygg.cases.registry import key_of
 from trygg.cases.workflow import final_plan
 from trygg.documents.vocabulary import LEVELS
@@ -40,6 +46,7 @@ from trygg.models import Case, CaseDocument
 from trygg.models.cases import CLOSED
 from trygg.models.documents import DRAFT, FINAL
 from trygg.pupils.register import pupil_protected
+from views.cases.guardians import register_section
 from views.cases.notes_content import record_chronology, records_section
 
 EDITABLE_KINDS = ("undersokelse", "aktivitetsplan", "evaluering")
@@ -300,6 +307,14 @@ def _measures_row(case: Case, plan_url: str) -> dict[str, Any]:
     return {"done": False}
 
 
+def _unsafe_against_conclusion(deadlines: list[Deadline], measures: MeasuresStatus) -> bool:
+    """The plan deadline runs while the investigation found no plan needed: the pupil
+    said they are not safe, and § 12-4 lets the pupil's own experience decide, so a
+    justified «safe» conclusion does not end the duty. The page says why the deadline
+    stays and the two ways it ends: a plan, or closing with the pupil's experience now."""
+    return measures.state == NOT_NEEDED and any(d.code == PLAN for d in deadlines)
+
+
 def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
     access = case_access(case)
     can_edit = can_edit_case(user, access)
@@ -319,9 +334,12 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
         }
     statsforvalteren = overview.statsforvalteren_date(db.session, case)
     records = case_records(db.session, case)
+    deadlines = overview.deadlines_of(db.session, case, today)
+    measures = measures_status(db.session, case)
     return {
         "case": _header(case),
-        "deadlines": deadline_badges(overview.deadlines_of(db.session, case, today)),
+        "deadlines": deadline_badges(deadlines),
+        "unsafe_against_conclusion": _unsafe_against_conclusion(deadlines, measures),
         "drafts": _draft_ages(overview.open_drafts(db.session, case, today), today),
         "late_reports": _late_reports(overview.late_reports(db.session, case)),
         "statsforvalteren": date_text(statsforvalteren),
@@ -336,11 +354,13 @@ def case_page(case: Case, user: Principal, today: dt.date) -> dict[str, Any]:
             d.kind == "meldeskjema" and d.data.get("leadership_suspected") for d in docs
         ),
         "duties": _duties(case, links.get("plan", "")),
-        "safe_justification": measures_status(db.session, case).safe_justification,
+        "safe_justification": measures.safe_justification,
         "documents": _documents(case, docs, can_edit),
         "plan": _plan(case, docs),
         "chronology": _chronology(case, records),
         "records": records_section(case, user, records),
+        # Issue 13: guardians, when they were informed, merges (views/cases/guardians.py).
+        "register": register_section(case, user),
         "people": [{**entry.__dict__, "kind": gettext(entry.kind)} for entry in key_of(case)],
         "links": {k: v for k, v in links.items() if v},
         "can_manage": can_manage_case(user, access),

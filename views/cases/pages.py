@@ -45,6 +45,7 @@ from trygg.models.cases import CLOSED, OPEN
 from trygg.overview.week import ListColumns, list_columns
 from views.cases.closing_content import closing_forms, closing_state
 from views.cases.loading import acting_user, case_or_404, now, today
+from views.cases.merge import surviving_case_of
 from views.cases.page_content import case_page, deadline_badges
 from views.cases.page_forms import case_forms
 from web.form_errors import show_error
@@ -175,8 +176,21 @@ def _render_case(case: Case, failed: BaseForm | None = None, **bound: BaseForm) 
 
 @bp.route("/saker/<id:case_id>")
 @requires(can_see_cases)
-def show(case_id: int) -> str:
-    return _render_case(case_or_404(case_id))
+def show(case_id: int) -> str | Response:
+    case = case_or_404(case_id)
+    surviving = surviving_case_of(case)
+    if surviving is not None:
+        # A merged case's page leads to the case it was merged into (trygg.cases.merging).
+        flash(
+            gettext(
+                "Sak %(merged)s er slått sammen med sak %(surviving)s.",
+                merged=case.reference,
+                surviving=surviving.reference,
+            ),
+            "info",
+        )
+        return redirect(url_for("cases.show", case_id=surviving.id))
+    return _render_case(case)
 
 
 def _managed_case(case_id: int, *, owner_report: bool = False) -> Case:
