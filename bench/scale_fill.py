@@ -12,18 +12,14 @@ chain head is set to its end, so `verify_chain` passes over the filled database.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, text
 
+from bench.scale_copy import copy_rows, fill_audit, flush_cases
 from trygg.accounts.roles import ADMIN, ANSATT, KONTAKTLAERER, LEDELSE, SKOLEEIER
-from trygg.audit import event_hash
-from trygg.models import AuditEvent, Base
-from trygg.models.audit import GENESIS_HASH
 
 LEADERS_PER_SCHOOL = 3
 TEACHERS_PER_SCHOOL = 12
@@ -51,21 +47,6 @@ class Filled:
     measure_owners: list[int]  # staff owning a measure in an open case's plan in force
     case_ids: list[int]  # a sample of cases for the case page
     counts: dict[str, int]
-
-
-def _copy(connection: Connection, table: str, rows: Iterable[Sequence[Any]], columns: list[str]):
-    """COPY rows into `table`; the column names are checked against the model's table."""
-    model: Table = Base.metadata.tables[table]
-    unknown = set(columns) - set(model.columns.keys())
-    assert not unknown, f"{table}: no such columns {unknown}"
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    names = ", ".join(columns)
-    count = 0
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def _weekdays_off(year: int) -> list[dt.date]:
@@ -100,7 +81,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
         )
     ).scalar_one()
     school_ids = list(range(1, size.schools + 1))
-    counts["schools"] = _copy(
+    counts["schools"] = copy_rows(
         connection,
         "schools",
         ((s, municipality_id, f"Skole {s:03d}", False, "", "", "", "") for s in school_ids),
@@ -135,7 +116,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
         leaders[s] = [user(LEDELSE, s, "Rektor") for _ in range(LEADERS_PER_SCHOOL)]
         teachers[s] = [user(KONTAKTLAERER, s, "Kontaktlærer") for _ in range(TEACHERS_PER_SCHOOL)]
         staff[s] = [user(ANSATT, s, "Lærer") for _ in range(STAFF_PER_SCHOOL)]
-    counts["users"] = _copy(
+    counts["users"] = copy_rows(
         connection,
         "users",
         users,
@@ -158,7 +139,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
         for year in range(now.year - size.years, now.year + 1)
         for day in _weekdays_off(year)
     )
-    counts["school_days_off"] = _copy(
+    counts["school_days_off"] = copy_rows(
         connection, "school_days_off", days_off, ["school_id", "day", "reason"]
     )
     pupils: list[tuple[Any, ...]] = []
@@ -186,7 +167,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
             )
         )
         pupils_of[s].append((pid, f"{first} {last}", klass))
-    counts["pupils"] = _copy(
+    counts["pupils"] = copy_rows(
         connection,
         "pupils",
         pupils,
@@ -461,183 +442,7 @@ def _fill_cases(
         if closed_at is not None:
             audit.append((closed_at, handler, "case.closed", case_id))
         if len(cases) >= BATCH:
-            _flush(connection, filled, cases, docs, actors, events, closings, notes)
-    _flush(connection, filled, cases, docs, actors, events, closings, notes)
+            flush_cases(connection, filled.counts, cases, docs, actors, events, closings, notes)
+    flush_cases(connection, filled.counts, cases, docs, actors, events, closings, notes)
     filled.case_ids.extend(rng.sample(range(1, size.cases + 1), min(200, size.cases)))
-    filled.counts["audit_events"] = _fill_audit(connection, audit)
-
-
-def _flush(connection: Connection, filled: Filled, *lists: list[tuple[Any, ...]]) -> None:
-    cases, docs, actors, events, closings, notes = lists
-    c = filled.counts
-    c["cases"] = c.get("cases", 0) + _copy(
-        connection,
-        "cases",
-        cases,
-        [
-            "id",
-            "reference",
-            "school_id",
-            "pupil_name",
-            "pupil_key",
-            "pupil_class",
-            "status",
-            "opened_at",
-            "closed_at",
-            "follow_up_on",
-            "handler_id",
-            "received_at",
-            "rektor_informed_at",
-            "raised_with_rektor_by_home",
-            "unsafe_since",
-            "staff_suspected",
-            "leadership_suspected",
-            "routed_to_owner",
-            "hidden_case_id",
-            "serious",
-            "serious_since",
-            "owner_reported_at",
-            "owner_reported_to",
-            "pupil_id",
-        ],
-    )
-    c["case_documents"] = c.get("case_documents", 0) + _copy(
-        connection,
-        "case_documents",
-        ((*d[:5], json.dumps(d[5]), *d[6:13], json.dumps(d[13]), d[14]) for d in docs),
-        [
-            "id",
-            "case_id",
-            "kind",
-            "number",
-            "status",
-            "data",
-            "parent_id",
-            "created_at",
-            "created_by",
-            "updated_at",
-            "updated_by",
-            "finalised_at",
-            "finalised_by",
-            "change_summary",
-            "revision",
-        ],
-    )
-    c["case_actors"] = c.get("case_actors", 0) + _copy(
-        connection,
-        "case_actors",
-        ((*a[:4], json.dumps(a[4]), *a[5:]) for a in actors),
-        [
-            "case_id",
-            "key",
-            "kind",
-            "name",
-            "aliases",
-            "role",
-            "title",
-            "guardian_of",
-            "user_id",
-            "suspected",
-            "label",
-            "added_at",
-        ],
-    )
-    c["case_events"] = c.get("case_events", 0) + _copy(
-        connection,
-        "case_events",
-        ((*e[:4], json.dumps(e[4])) for e in events),
-        ["case_id", "at", "user_id", "code", "details"],
-    )
-    c["closing_decisions"] = c.get("closing_decisions", 0) + _copy(
-        connection,
-        "closing_decisions",
-        closings,
-        [
-            "case_id",
-            "status",
-            "proposed_at",
-            "proposed_by",
-            "reason",
-            "pupil_experience",
-            "heard_how",
-            "no_investigation_reason",
-            "follow_up_on",
-            "decided_at",
-            "decided_by",
-            "decline_reason",
-            "followed_up_at",
-            "followed_up_by",
-            "follow_up_result",
-            "follow_up_experience",
-            "follow_up_heard_how",
-        ],
-    )
-    c["notifications"] = c.get("notifications", 0) + _copy(
-        connection,
-        "notifications",
-        notes,
-        ["user_id", "case_id", "code", "dedupe_key", "created_at", "read_at", "emailed_at"],
-    )
-    for rows in lists:
-        rows.clear()
-
-
-def _fill_audit(connection: Connection, audit: list[tuple[dt.datetime, int, str, int]]) -> int:
-    """The trail in time order, chained with trygg.audit.event_hash from the genesis."""
-    audit.sort(key=lambda a: a[0])
-    prev = GENESIS_HASH
-
-    def rows() -> Iterable[tuple[Any, ...]]:
-        nonlocal prev
-        for number, (at, uid, action, case_id) in enumerate(audit, start=1):
-            event = AuditEvent(
-                id=number,
-                occurred_at=at,
-                actor_user_id=uid,
-                actor_email=f"user{uid}@scale.test",
-                action=action,
-                object_type="case",
-                object_id=str(case_id),
-                ip="10.0.0.1",
-                details="{}",
-                prev_hash=prev,
-            )
-            digest = event_hash(event)
-            yield (
-                number,
-                at,
-                uid,
-                event.actor_email,
-                action,
-                "case",
-                str(case_id),
-                "10.0.0.1",
-                "{}",
-                prev,
-                digest,
-            )
-            prev = digest
-
-    count = _copy(
-        connection,
-        "audit_events",
-        rows(),
-        [
-            "id",
-            "occurred_at",
-            "actor_user_id",
-            "actor_email",
-            "action",
-            "object_type",
-            "object_id",
-            "ip",
-            "details",
-            "prev_hash",
-            "hash",
-        ],
-    )
-    connection.execute(
-        text("UPDATE audit_head SET last_id = :n, last_hash = :h WHERE id = 1"),
-        {"n": count, "h": prev},
-    )
-    return count
+    filled.counts["audit_events"] = fill_audit(connection, audit)
