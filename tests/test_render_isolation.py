@@ -12,6 +12,7 @@ import io
 import json
 import threading
 import time
+import tracemalloc
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -112,12 +113,19 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("source", HOSTILE.values(), ids=HOSTILE.keys())
-def test_each_hostile_construct_is_refused_by_the_sandbox_in_under_a_second(source: str) -> None:
+def test_each_hostile_construct_is_refused_by_the_sandbox_before_it_grows(source: str) -> None:
+    """Refused by the bound, before the value is built: the render's memory stays far below
+    what any of these would take (hundreds of MB to GB). No wall-clock bound here: CI once
+    saw 1.35 s for a cold first render on a busy machine; speed belongs in bench/."""
     template = one_paragraph(source)
-    start = time.monotonic()
-    with pytest.raises(SecurityError) as refused:
-        render_docx(template, {}, "Tittel", "Emne")
-    assert time.monotonic() - start < 1.0
+    tracemalloc.start()
+    try:
+        with pytest.raises(SecurityError) as refused:
+            render_docx(template, {}, "Tittel", "Emne")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
     # A plain Norwegian reason the pre-flight can show the admin as it is.
     assert str(refused.value).startswith("Malen")
 
