@@ -8,7 +8,13 @@ from trygg.documents.filenames import document_filename
 from trygg.documents.guard import BrokenDocument
 from trygg.documents.preflight import Finding, PreflightReport, check_template
 from trygg.documents.service import RenderedDocument, render_document
-from trygg.documents.validation import InvalidInput, input_schema, known_kinds, validate_input
+from trygg.documents.validation import (
+    InvalidInput,
+    input_schema,
+    known_kinds,
+    template_kinds,
+    validate_input,
+)
 
 __all__ = [
     "BrokenDocument",
@@ -22,5 +28,6 @@ __all__ = [
     "input_schema",
     "known_kinds",
     "render_document",
+    "template_kinds",
     "validate_input",
 ]

@@ -248,6 +248,7 @@ _KVITTERINGSLISTE = (
 # its title, summary, chart and rows; the chart is a picture put in where the variable
 # stands, so it must be alone in its paragraph.
 FIGURE_KEYS = ("reports_per_month", "kinds", "arenas", "grades", "outcomes")
+CHART_FIELDS = frozenset(f"{key}_chart" for key in FIGURE_KEYS)
 
 
 def _figure(key: str) -> tuple[Var, ...]:

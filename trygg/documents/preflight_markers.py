@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import TemplateError
 from lxml import etree
 
-from trygg.documents.contract import CONTRACTS, Var
+from trygg.documents.contract import CHART_FIELDS, CONTRACTS, Var
 from trygg.documents.guard import W, document_text, visible_text
 from trygg.documents.preflight_words import jinja_reason
 from trygg.documents.render import render_docx
@@ -91,6 +91,7 @@ def marker_problems(docx_bytes: bytes, kind: str, used: set[str]) -> list[str]:
             + ". Det skjules bak en betingelse, kuttes eller filtreres bort i malen; skriv "
             f"det ut med {{{{ {name} }}}} (lister med en løkke over alle radene)."
         )
+    problems.extend(_chart_problems(rendered, markers, used))
     end = next((m for m, (name, _) in markers.items() if name == "end_marker"), None)
     if end is not None and "end_marker" not in reported and end.casefold() in text:
         last = _last_paragraph(rendered)
@@ -103,13 +104,39 @@ def marker_problems(docx_bytes: bytes, kind: str, used: set[str]) -> list[str]:
     return problems
 
 
-def _last_paragraph(rendered: bytes) -> str:
+def _body_paragraphs(rendered: bytes) -> list[str]:
+    """The text of every paragraph of the body, in table cells too, in document order."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
         tree = etree.fromstring(archive.read("word/document.xml"), parser)
     body = tree.find(f"{W}body")
-    texts = [visible_text(p).strip() for p in (body.iter(f"{W}p") if body is not None else ())]
-    return next((t for t in reversed(texts) if t), "")
+    return [visible_text(p).strip() for p in (body.iter(f"{W}p") if body is not None else ())]
+
+
+def _last_paragraph(rendered: bytes) -> str:
+    return next((t for t in reversed(_body_paragraphs(rendered)) if t), "")
+
+
+def _chart_problems(
+    rendered: bytes, markers: dict[str, tuple[str, str]], used: set[str]
+) -> list[str]:
+    """A chart becomes a picture only where its variable is a paragraph of its own in the
+    body (trygg.overview.report.with_charts); anywhere else the report would show the
+    chart's marker as text and no chart."""
+    charts = {m: name for m, (name, _) in markers.items() if name in CHART_FIELDS & used}
+    if not charts:
+        return []
+    paragraphs = _body_paragraphs(rendered)
+    problems = []
+    for marker, name in charts.items():
+        if marker in paragraphs:
+            continue
+        problems.append(
+            f"Diagrammet {{{{ {name} }}}} må stå alene i et eget avsnitt i selve dokumentet "
+            "(ikke i topp- eller bunntekst, og uten annen tekst i avsnittet): der settes "
+            "bildet inn."
+        )
+    return problems
 
 
 def _short(text: str, limit: int = 60) -> str:

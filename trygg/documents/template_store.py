@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trygg import audit
 from trygg.config import TemplateLimits
-from trygg.documents import PreflightReport, known_kinds
+from trygg.documents import PreflightReport, template_kinds
 from trygg.documents.isolation import check_template_limited
 from trygg.documents.template_intake import check_package
 from trygg.errors import Refused
@@ -140,7 +140,7 @@ def _scope(municipality_id: int, school_id: int | None, kind: str) -> list[Colum
 
 
 def _check_scope(session: Session, municipality_id: int, school_id: int | None, kind: str) -> None:
-    if kind not in known_kinds():
+    if kind not in template_kinds():
         raise Refused("Ukjent dokumenttype «%(kind)s».", field="kind", kind=kind)
     if school_id is not None:
         school = session.get(School, school_id)
@@ -393,7 +393,7 @@ def overview(session: Session, municipality_id: int, school_id: int | None) -> l
     own = templates_for(session, municipality_id, school_id)
     municipal = templates_for(session, municipality_id, None) if school_id is not None else []
     result = []
-    for kind in known_kinds():
+    for kind in template_kinds():
         versions = tuple(v for v in own if v.kind == kind)
         active = next((v for v in versions if v.active), None)
         inherited = None

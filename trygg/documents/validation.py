@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from trygg.documents.contract import CONTRACTS
 from trygg.documents.inputs import (
     INPUT_MODELS,
     AcknowledgementInput,
@@ -40,6 +41,12 @@ class UnknownKind(InvalidInput):
 
 def known_kinds() -> tuple[str, ...]:
     return tuple(INPUT_MODELS)
+
+
+def template_kinds() -> tuple[str, ...]:
+    """The kinds a municipality or school may give its own Word template: every kind with
+    a contract, also the figures report, which is made from counts and has no input."""
+    return tuple(CONTRACTS)
 
 
 def _model_for(kind: str) -> Any:

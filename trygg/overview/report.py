@@ -16,7 +16,9 @@ import io
 from dataclasses import dataclass
 
 import docx
+from docx.oxml.ns import qn
 from docx.shared import Cm
+from docx.text.paragraph import Paragraph
 from sqlalchemy.orm import Session
 
 from trygg.accounts.principal import Principal
@@ -131,9 +133,12 @@ def report_context(
 
 
 def with_charts(document: bytes, charts: dict[str, bytes], alt_texts: dict[str, str]) -> bytes:
-    """Each paragraph that holds only a chart's marker becomes that chart's picture."""
+    """Each paragraph that holds only a chart's marker becomes that chart's picture, in the
+    body and in its table cells (a municipality's template may lay charts out in a table)."""
     word = docx.Document(io.BytesIO(document))
-    for paragraph in word.paragraphs:
+    body = word.element.body
+    for element in list(body.iter(qn("w:p"))):
+        paragraph = Paragraph(element, word._body)
         marker = paragraph.text.strip()
         if marker not in charts:
             continue

@@ -34,7 +34,7 @@ from forms.admin.templates import (
 from trygg.accounts import scope
 from trygg.accounts.permissions import can_administer
 from trygg.accounts.principal import Principal
-from trygg.documents import known_kinds, template_access, template_store
+from trygg.documents import template_access, template_kinds, template_store
 from trygg.documents.render import template_bytes, template_path
 from trygg.documents.template_store import MAX_TEMPLATE_BYTES, KindOverview, TemplateVersion
 from trygg.documents.vocabulary import DOCUMENT_TITLES
@@ -66,7 +66,7 @@ def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     _prepare(form, admin)
     if request.args.get("skole") in dict(_scope_choices(admin)):
         form.school.data = request.args["skole"]
-    if request.args.get("type") in known_kinds():
+    if request.args.get("type") in template_kinds():
         form.kind.data = request.args["type"]
     form.file.errors = [
         gettext(
@@ -110,7 +110,7 @@ def _scope_value(school_id: int | None) -> str:
 
 
 def _prepare(form: TemplateUploadForm, admin: Principal) -> None:
-    form.kind.choices = [(kind, _title(kind)) for kind in known_kinds()]
+    form.kind.choices = [(kind, _title(kind)) for kind in template_kinds()]
     form.school.choices = _scope_choices(admin)
 
 
@@ -169,7 +169,7 @@ def upload() -> str | Response:
     _prepare(form, admin)
     if request.method == "GET":
         form.school.data = _scope_value(_school_from(request.args.get("skole")))
-        if request.args.get("type") in known_kinds():
+        if request.args.get("type") in template_kinds():
             form.kind.data = request.args["type"]
     if form.validate_on_submit():
         school_id = _school_from(form.school.data)
@@ -250,7 +250,7 @@ def reset() -> Response:
     admin = current_user()
     form = TemplateScopeForm()
     kind = form.kind.data or ""
-    if not form.validate_on_submit() or kind not in known_kinds():
+    if not form.validate_on_submit() or kind not in template_kinds():
         abort(400)
     school_id = _school_from(form.school.data or MUNICIPALITY)
     template_store.reset_to_default(
@@ -282,7 +282,7 @@ def download(template_id: int) -> Response:
 @bp.route("/standardmal/<kind>")
 @requires(can_administer)
 def default_template(kind: str) -> Response:
-    if kind not in known_kinds():
+    if kind not in template_kinds():
         abort(404)
     return send_file(
         io.BytesIO(template_bytes(template_path(kind))),
