@@ -1,10 +1,12 @@
 """A municipality on PostgreSQL: fill it (bench/scale_fill.py), then time the pages that
-grow with the data through the real domain functions, with migration 0014's indexes
-dropped and then created, side by side in one run, and EXPLAIN (ANALYZE) the slowest query
-of each page. Goal: p95 ≤ 100 ms per page at 180 schools, 60,000 pupils, 400,000 cases.
+grow with the data through the real domain functions, with the scale indexes (migrations
+0014 and 0017) dropped and then created, side by side in one run, and EXPLAIN (ANALYZE)
+the slowest query of each page. Goal: p95 ≤ 100 ms per page at 180 schools, 60,000
+pupils, 400,000 cases.
 
     .venv/bin/python -m bench.scale                      # the full size (make bench-scale)
     .venv/bin/python -m bench.scale --schools 10 --pupils 2000 --cases 20000 --runs 5
+    .venv/bin/python -m bench.scale --reuse              # again, on the schema filled before
 
 It uses its own database (`trygg_scale`, created when missing) and never the tests'.
 """
@@ -27,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench.scale_fill import Filled, Size, fill
+from bench.scale_reuse import create_model_indexes, filled_before, save_marker
 from trygg import audit
 from trygg.accounts.principal import Principal
 from trygg.calendar.clock import oslo_time
@@ -44,9 +47,23 @@ from trygg.overview import owner
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trygg_scale"
 SCHEMA = "scale"
 GOAL_MS = 100.0
+# Issue 16 sets the school owner's overview its own goal: it sums every school.
+PAGE_GOALS_MS = {"Skoleeier: oversikt": 300.0}
 BATCH_RUNS = 3
-# Migration 0014's indexes, as the models declare them: dropped for the "before" column.
-SCALE_INDEXES = ("ix_cases_school_status_opened", "ix_case_documents_case_kind_status")
+# Migrations 0014's, 0017's and 0018's indexes, as the models declare them: dropped for
+# the "before" column.
+SCALE_INDEXES = (
+    "ix_cases_school_status_opened",
+    "ix_case_documents_case_kind_status",
+    "ix_case_actors_user_id",
+    "ix_case_actors_suspects",
+    "ix_cases_routed_to_owner",
+    "ix_cases_school_list",
+    "ix_cases_follow_up_on",
+    "ix_closing_decisions_reopened",
+    "ix_notifications_unread",
+    "ix_notifications_unsent",
+)
 
 
 @dataclass
@@ -98,7 +115,7 @@ def set_indexes(engine: Engine, present: bool) -> None:
                     index.create(connection, checkfirst=True)
                 else:
                     index.drop(connection, checkfirst=True)
-        connection.execute(text("ANALYZE cases, case_documents"))
+        connection.execute(text("ANALYZE cases, case_documents, case_actors"))
 
 
 def principal(session: Session, user_id: int) -> Principal:
@@ -110,23 +127,39 @@ def principal(session: Session, user_id: int) -> Principal:
 # --- the pages: each takes (session, filled, run number, today, now) -----------------------
 
 
+def far_back(now: dt.datetime) -> overview.Cursor:
+    """Where "Neste" leads after paging through three years of a list."""
+    return overview.Cursor(False, now - dt.timedelta(days=3 * 365), 2**31 - 1)
+
+
 def rektor_list(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime) -> Any:
     school = f.school_ids[i % len(f.school_ids)]
     user = principal(s, f.leaders[school][0])
-    choices = [
-        (overview.CaseFilter(), 1),
-        (overview.CaseFilter(status="closed"), 2),
-        (overview.CaseFilter(status="all"), 3),
-        (overview.CaseFilter(status="all", overdue_only=True), 1),
-        (overview.CaseFilter(status="all", class_name="5A"), 1),
+    everything = overview.CaseFilter(status="all")
+    choices: list[tuple[overview.CaseFilter, int, overview.Cursor | None]] = [
+        (overview.CaseFilter(), 1, None),
+        (overview.CaseFilter(status="closed"), 2, None),
+        (everything, 3, None),
+        (overview.CaseFilter(status="all", overdue_only=True), 1, None),
+        (overview.CaseFilter(status="all", class_name="5A"), 1, None),
+        (everything, 40, far_back(now)),
     ]
-    filters, page = choices[i % len(choices)]
-    return overview.list_cases(s, user, today, filters, page)
+    filters, page, after = choices[i % len(choices)]
+    # The page also offers the classes of the rektor's cases as a filter.
+    overview.visible_classes(s, user)
+    return overview.list_cases(s, user, today, filters, page, after=after)
 
 
 def owner_inbox(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime) -> Any:
     user = principal(s, f.owner_ids[i % len(f.owner_ids)])
-    return overview.list_cases(s, user, today, overview.CaseFilter(overdue_only=True))
+    choices: list[tuple[overview.CaseFilter, overview.Cursor | None]] = [
+        (overview.CaseFilter(overdue_only=True), None),
+        (overview.CaseFilter(), None),
+        (overview.CaseFilter(status="all"), None),
+        (overview.CaseFilter(status="all"), far_back(now)),
+    ]
+    filters, after = choices[i % len(choices)]
+    return overview.list_cases(s, user, today, filters, 2 if after else 1, after=after)
 
 
 def owner_overview(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime) -> Any:
@@ -138,6 +171,11 @@ def handler_list(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime
     teachers = f.teachers[school]
     user = principal(s, teachers[i % len(teachers)])
     return overview.list_cases(s, user, today, overview.CaseFilter())
+
+
+def front_page(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime) -> Any:
+    school = f.school_ids[i % len(f.school_ids)]
+    return overview.case_counts(s, principal(s, f.leaders[school][0]), today)
 
 
 def case_page(s: Session, f: Filled, i: int, today: dt.date, now: dt.datetime) -> Any:
@@ -191,6 +229,7 @@ PAGES: dict[str, Callable[[Session, Filled, int, dt.date, dt.datetime], Any]] = 
     "Skoleeier: innboks": owner_inbox,
     "Skoleeier: oversikt": owner_overview,
     "Saksbehandler: liste": handler_list,
+    "Rektor: forside": front_page,
     "Saksside": case_page,
     "Mine tiltak": my_measures,
     "Varsler (antall)": alerts_count,
@@ -234,10 +273,17 @@ def explain_slowest(session: Session, statements: list[tuple[str, Any]]) -> list
 
 
 def measure(
-    engine: Engine, filled: Filled, runs: int, today: dt.date, now: dt.datetime
+    engine: Engine,
+    filled: Filled,
+    runs: int,
+    today: dt.date,
+    now: dt.datetime,
+    only: tuple[str, ...] = (),
 ) -> dict[str, PageResult]:
     results: dict[str, PageResult] = {}
     for name, page in PAGES.items():
+        if only and not any(word.lower() in name.lower() for word in only):
+            continue
         result = PageResult()
         # send-reminders walks every open case of the municipality, once an hour from cron.
         for i in range(min(runs, BATCH_RUNS) if name == "send-reminders" else runs):
@@ -265,15 +311,16 @@ def report(
 ) -> str:
     lines = [
         f"{'side':<22} {'p50 uten':>9} {'p95 uten':>9} {'p50 med':>9} {'p95 med':>9}"
-        f" {'spørringer':>10}  mål ≤ {GOAL_MS:.0f} ms",
+        f" {'spørringer':>10}  mål (p95)",
     ]
     for name, result in after.items():
         old = before[name].times
         p95 = percentile(result.times, 0.95)
+        goal = PAGE_GOALS_MS.get(name, GOAL_MS)
         lines.append(
             f"{name:<22} {statistics.median(old):9.1f} {percentile(old, 0.95):9.1f}"
             f" {statistics.median(result.times):9.1f} {p95:9.1f} {result.queries:>10}"
-            f"  {'ok' if p95 <= GOAL_MS else 'OVER'}"
+            f"  ≤ {goal:.0f} ms {'ok' if p95 <= goal else 'OVER'}"
         )
     lines.append(size_text)
     if plans:
@@ -302,18 +349,36 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=Size.pupils)
     parser.add_argument("--cases", type=int, default=Size.cases)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the schema filled before when it was filled at this size",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the pages whose names contain one of these words (comma-separated)",
+    )
     args = parser.parse_args()
+    only = tuple(word.strip() for word in args.only.split(",") if word.strip())
     size = Size(args.schools, args.pupils, args.cases)
     engine = create_engine(prepare_database(args.url))
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     today = oslo_time(now).date()
     started = time.perf_counter()
-    filled = build(engine, size, now)
-    print(f"Fylt på {time.perf_counter() - started:.0f} s: {filled.counts}")
+    filled = filled_before(engine, size) if args.reuse else None
+    if filled is None:
+        filled = build(engine, size, now)
+        with engine.begin() as connection:
+            save_marker(connection, engine, size, filled)
+        print(f"Fylt på {time.perf_counter() - started:.0f} s: {filled.counts}")
+    else:
+        create_model_indexes(engine)
+        print(f"Gjenbrukt fra en tidligere fylling: {filled.counts}")
     set_indexes(engine, present=False)
-    before = measure(engine, filled, args.runs, today, now)
+    before = measure(engine, filled, args.runs, today, now, only)
     set_indexes(engine, present=True)
-    after = measure(engine, filled, args.runs, today, now)
+    after = measure(engine, filled, args.runs, today, now, only)
     print(report(before, after, database_size(engine), plans=True))
     engine.dispose()
 

@@ -164,6 +164,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
                 "",
                 created,
                 created,
+                "[]",
             )
         )
         pupils_of[s].append((pid, f"{first} {last}", klass))
@@ -185,6 +186,7 @@ def fill(connection: Connection, size: Size, now: dt.datetime, seed: int = 15) -
             "protected_address",
             "created_at",
             "updated_at",
+            "aliases",
         ],
     )
     filled = Filled(municipality_id, school_ids, owner_ids, leaders, teachers, [], [], counts)

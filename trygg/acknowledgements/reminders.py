@@ -10,54 +10,83 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from trygg.acknowledgements.plans import current_plan
-from trygg.acknowledgements.register import unsigned_user_ids
 from trygg.acknowledgements.signing import NOTICE_CODE
-from trygg.models import Notification, SchoolPlan
+from trygg.cases.reminder_batch import NewAlert, create_alerts
+from trygg.models import Acknowledgement, Notification, SchoolPlan, User
 
 # Where the e-mail's link goes: the employee's own plan page, never a register.
 NOTICE_PATH = "/skolens-plan"
 REMIND_EVERY = dt.timedelta(days=7)
 
 
-def _recently_reminded(session: Session, plan: SchoolPlan, since: dt.datetime) -> set[int]:
-    return set(
-        session.execute(
-            select(Notification.user_id).where(
-                Notification.code == NOTICE_CODE,
-                Notification.dedupe_key.startswith(f"{NOTICE_CODE}:{plan.id}:"),
-                Notification.created_at > since,
-            )
-        ).scalars()
+def _current_plans(session: Session) -> dict[int, int]:
+    """Every school's current plan (trygg.acknowledgements.plans.current_plan), by school:
+    the newest school year's highest version."""
+    current: dict[int, int] = {}
+    rows = session.execute(
+        select(SchoolPlan.school_id, SchoolPlan.id).order_by(
+            SchoolPlan.school_id, SchoolPlan.school_year.desc(), SchoolPlan.number.desc()
+        )
     )
+    for school_id, plan_id in rows:
+        current.setdefault(school_id, plan_id)
+    return current
 
 
-def collect(session: Session, now: dt.datetime) -> list[Notification]:
-    """Create the in-app reminders due now for every school's current plan."""
-    created: list[Notification] = []
-    school_ids = session.execute(select(SchoolPlan.school_id).distinct()).scalars().all()
-    for school_id in sorted(school_ids):
-        plan = current_plan(session, school_id)
-        if plan is None:
-            continue
-        reminded = _recently_reminded(session, plan, now - REMIND_EVERY)
-        for user_id in sorted(set(unsigned_user_ids(session, plan)) - reminded):
-            # The date in the key lets the unique constraint stop a second reminder the
-            # same day even if two runs overlap; the seven-day rule is the check above.
-            note = Notification(
-                user_id=user_id,
-                case_id=None,
-                code=NOTICE_CODE,
-                dedupe_key=f"{NOTICE_CODE}:{plan.id}:{now.date().isoformat()}",
-                created_at=now,
-            )
-            session.add(note)
-            created.append(note)
-    session.flush()
-    return created
+def _recently_reminded(
+    session: Session, plan_ids: set[int], since: dt.datetime
+) -> set[tuple[int, int]]:
+    """(plan, user) of the reminders about these plans made after `since`."""
+    plan_of = {f"{NOTICE_CODE}:{plan_id}:": plan_id for plan_id in plan_ids}
+    rows = session.execute(
+        select(Notification.user_id, Notification.dedupe_key).where(
+            Notification.code == NOTICE_CODE, Notification.created_at > since
+        )
+    )
+    found = set()
+    for user_id, key in rows:
+        # The key is "school_plan:<plan>:<day>" (collect).
+        plan_id = plan_of.get(key.rpartition(":")[0] + ":")
+        if plan_id is not None:
+            found.add((plan_id, user_id))
+    return found
+
+
+def _unsigned(session: Session, plan_ids: set[int]) -> list[tuple[int, int]]:
+    """(plan, user) for each active employee of the plan's school without a kvittering
+    for it (trygg.acknowledgements.register.unsigned_user_ids, for every plan at once)."""
+    signed = exists(
+        select(Acknowledgement.id).where(
+            Acknowledgement.plan_id == SchoolPlan.id, Acknowledgement.user_id == User.id
+        )
+    )
+    rows = session.execute(
+        select(SchoolPlan.id, User.id)
+        .join(User, User.school_id == SchoolPlan.school_id)
+        .where(SchoolPlan.id.in_(plan_ids), User.active.is_(True), ~signed)
+        .order_by(SchoolPlan.school_id, User.id)
+    )
+    return [(plan_id, user_id) for plan_id, user_id in rows]
+
+
+def collect(session: Session, now: dt.datetime) -> list[NewAlert]:
+    """Create the in-app reminders due now for every school's current plan: three queries
+    for all schools, not three per school."""
+    plan_ids = set(_current_plans(session).values())
+    if not plan_ids:
+        return []
+    reminded = _recently_reminded(session, plan_ids, now - REMIND_EVERY)
+    # The date in the key lets the unique constraint stop a second reminder the same day
+    # even if two runs overlap; the seven-day rule is the check above.
+    wanted = [
+        NewAlert(user_id, None, NOTICE_CODE, f"{NOTICE_CODE}:{plan_id}:{now.date().isoformat()}")
+        for plan_id, user_id in _unsigned(session, plan_ids)
+        if (plan_id, user_id) not in reminded
+    ]
+    return create_alerts(session, wanted, now)
 
 
 __all__ = ["NOTICE_CODE", "NOTICE_PATH", "REMIND_EVERY", "collect"]

@@ -20,13 +20,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from trygg import audit
 from trygg.accounts.permissions import SCHOOL_STAFF
 from trygg.cases.actors import independence_problem
-from trygg.cases.overview import calendar_for, case_facts
-from trygg.models import Case, CaseActor, CaseDocument, Notification, User
+from trygg.cases.plans_in_force import (
+    PlanInForce,
+    final_plan_documents,
+    pending_evaluation,
+    plan_in_force,
+)
+from trygg.cases.reminder_batch import (
+    NO_DAYS_OFF,
+    NewAlert,
+    calendars_after,
+    chunked,
+    create_alerts,
+)
+from trygg.models import Case, CaseActor, CaseDocument, User
 from trygg.models.cases import OPEN
 from trygg.models.documents import FINAL
 
@@ -47,48 +59,6 @@ class MyMeasure:
     next_evaluation: dt.date | None
 
 
-@dataclass(frozen=True)
-class _PlanInForce:
-    case: Case
-    plan: CaseDocument
-    # (1-based number, the measure's row) of the measures still running.
-    measures: tuple[tuple[int, dict[str, Any]], ...]
-
-
-def _final(session: Session, case_id: int, kind: str, parent_id: int | None = None) -> Any:
-    query = select(CaseDocument).where(
-        CaseDocument.case_id == case_id, CaseDocument.kind == kind, CaseDocument.status == FINAL
-    )
-    if parent_id is not None:
-        query = query.where(CaseDocument.parent_id == parent_id)
-    return session.execute(query.order_by(CaseDocument.number.desc()).limit(1)).scalar()
-
-
-def _plan_in_force(session: Session, case: Case) -> _PlanInForce | None:
-    plan: CaseDocument | None = _final(session, case.id, "aktivitetsplan")
-    if plan is None:
-        return None
-    ended: set[int] = set()
-    evaluation: CaseDocument | None = _final(session, case.id, "evaluering", plan.id)
-    if evaluation is not None:
-        if (evaluation.data.get("next") or {}).get("action") == "avslutte":
-            return None
-        rows = evaluation.data.get("measures") or []
-        ended = {int(r.get("measure", 0)) for r in rows if r.get("decision") == "avslutte"}
-    rows = [
-        (number, row)
-        for number, row in enumerate(plan.data.get("measures") or [], start=1)
-        if number not in ended
-    ]
-    return _PlanInForce(case, plan, tuple(rows))
-
-
-def next_evaluation(session: Session, case: Case) -> dt.date | None:
-    """The plan's next evaluation date, as its deadline counts it (trygg.cases.overview)."""
-    dates = case_facts(session, case).evaluation_dates
-    return dates[0] if dates else None
-
-
 def _may_own(case: Case, user: User) -> bool:
     """An owner is shown and reminded of the measure while § 12-5 allows them to own it:
     someone suspected after the plan was made is not."""
@@ -99,22 +69,35 @@ def _may_own(case: Case, user: User) -> bool:
     )
 
 
-def _owned(session: Session, user: User) -> Iterator[tuple[_PlanInForce, list[dict[str, Any]]]]:
-    cases = session.execute(
-        select(CaseActor.key, Case)
-        .join(Case, Case.id == CaseActor.case_id)
-        .where(CaseActor.user_id == user.id, CaseActor.kind == "staff", Case.status == OPEN)
-        .order_by(Case.id)
-    ).all()
+def _owned(
+    session: Session, user: User
+) -> Iterator[tuple[Case, PlanInForce, list[dict[str, Any]], dt.date | None]]:
+    """The cases where `user` owns a running measure of the plan in force: each case with
+    that plan, the user's measures and the plan's next evaluation date. The plans are read
+    in one query for all the user's cases."""
+    cases = [
+        (key, case)
+        for key, case in session.execute(
+            select(CaseActor.key, Case)
+            .join(Case, Case.id == CaseActor.case_id)
+            .where(CaseActor.user_id == user.id, CaseActor.kind == "staff", Case.status == OPEN)
+            .order_by(Case.id)
+            # The actors tell who is suspected (_may_own), for every case in one query.
+            .options(selectinload(Case.actors))
+        )
+        if _may_own(case, user)
+    ]
+    if not cases:
+        return
+    finals = final_plan_documents(session, sorted({case.id for _, case in cases}))
     for key, case in cases:
-        if not _may_own(case, user):
-            continue
-        in_force = _plan_in_force(session, case)
+        docs = finals.get(case.id, [])
+        in_force = plan_in_force(docs)
         if in_force is None:
             continue
         rows = [row for _, row in in_force.measures if row.get("by") == key]
         if rows:
-            yield in_force, rows
+            yield case, in_force, rows, pending_evaluation(docs)
 
 
 def my_measures(
@@ -122,8 +105,7 @@ def my_measures(
 ) -> list[MyMeasure]:
     """The measures `user` carries out in plans in force; each case read is audited."""
     found: list[MyMeasure] = []
-    for in_force, rows in _owned(session, user):
-        case = in_force.case
+    for case, in_force, rows, when in _owned(session, user):
         audit.record(
             session,
             by,
@@ -133,7 +115,6 @@ def my_measures(
             {"plan": in_force.plan.id, "measures": len(rows)},
             now=now,
         )
-        when = next_evaluation(session, case)
         found += [MyMeasure(case.pupil_name, str(r.get("description") or ""), when) for r in rows]
     if not found:
         # The look itself is recorded, even when it found nothing.
@@ -141,57 +122,74 @@ def my_measures(
     return sorted(found, key=lambda m: (m.next_evaluation or dt.date.max, m.pupil_name))
 
 
-def _owners(session: Session, in_force: _PlanInForce) -> set[int]:
+def _owners(case: Case, in_force: PlanInForce, accounts: dict[int, User]) -> set[int]:
     keys = {str(row.get("by") or "") for _, row in in_force.measures}
     owners: set[int] = set()
-    for actor in in_force.case.actors:
+    for actor in case.actors:
         if actor.key in keys and actor.kind == "staff" and actor.user_id is not None:
-            account = session.get(User, actor.user_id)
-            if account is not None and _may_own(in_force.case, account):
+            account = accounts.get(actor.user_id)
+            if account is not None and _may_own(case, account):
                 owners.add(account.id)
     return owners
 
 
-def _notify(session: Session, user_ids: set[int], key: str, now: dt.datetime) -> list[Notification]:
-    """Alerts about no case the owner may open: the case page is not theirs to see, so
-    the alert points at "Mine tiltak" (trygg.cases.reminders.link_for)."""
-    created = []
-    for user_id in sorted(user_ids):
-        exists = session.execute(
-            select(Notification.id).where(
-                Notification.user_id == user_id, Notification.dedupe_key == key
-            )
-        ).first()
-        if exists is None:
-            note = Notification(
-                user_id=user_id, case_id=None, code=NOTICE_CODE, dedupe_key=key, created_at=now
-            )
-            session.add(note)
-            created.append(note)
-    session.flush()
-    return created
-
-
-def collect_reminders(session: Session, today: dt.date, now: dt.datetime) -> list[Notification]:
+def collect_reminders(session: Session, today: dt.date, now: dt.datetime) -> list[NewAlert]:
     """Remind every measure owner with an account before the plan's next evaluation;
-    once per owner and evaluation date, however often the run is repeated."""
+    once per owner and evaluation date, however often the run is repeated.
+
+    One query per step for all open cases with a plan, not per case: their final plans
+    and evaluations, the school days ahead, then the few cases due and their owners."""
     with_plan = select(CaseDocument.case_id).where(
         CaseDocument.kind == "aktivitetsplan", CaseDocument.status == FINAL
     )
-    cases = session.execute(
-        select(Case).where(Case.status == OPEN, Case.id.in_(with_plan)).order_by(Case.id)
-    ).scalars()
-    created: list[Notification] = []
-    for case in cases:
-        due = next_evaluation(session, case)
+    candidates = select(Case.id).where(Case.status == OPEN, Case.id.in_(with_plan))
+    finals = final_plan_documents(session, candidates)
+    school_of = {
+        case_id: school_id
+        for case_id, school_id in session.execute(
+            select(Case.id, Case.school_id).where(Case.id.in_(candidates))
+        )
+    }
+    # school_days_after(today, …) reads no day before tomorrow.
+    calendars = calendars_after(session, today)
+    due_on: dict[int, dt.date] = {}
+    for case_id in sorted(finals):
+        due = pending_evaluation(finals[case_id])
         if due is None or due < today:
             continue
-        calendar = calendar_for(session, case.school_id)
-        if calendar.school_days_after(today, due) > OWNER_REMINDER_SCHOOL_DAYS:
-            continue
-        in_force = _plan_in_force(session, case)
-        if in_force is None:
-            continue
-        key = f"measure:{in_force.plan.id}:{due.isoformat()}"
-        created += _notify(session, _owners(session, in_force), key, now)
-    return created
+        calendar = calendars.get(school_of[case_id], NO_DAYS_OFF)
+        if calendar.school_days_after(today, due) <= OWNER_REMINDER_SCHOOL_DAYS:
+            due_on[case_id] = due
+    in_force = {
+        case_id: plan for case_id in due_on if (plan := plan_in_force(finals[case_id])) is not None
+    }
+    cases = _load_cases(session, sorted(in_force))
+    accounts = _accounts(session, {a.user_id for c in cases for a in c.actors if a.user_id})
+    wanted = []
+    for case in cases:
+        plan = in_force[case.id]
+        # Alerts about no case the owner may open: the case page is not theirs to see,
+        # so the alert points at "Mine tiltak" (trygg.cases.reminders.link_for).
+        key = f"measure:{plan.plan.id}:{due_on[case.id].isoformat()}"
+        wanted += [
+            NewAlert(user_id, None, NOTICE_CODE, key)
+            for user_id in sorted(_owners(case, plan, accounts))
+        ]
+    return create_alerts(session, wanted, now)
+
+
+def _load_cases(session: Session, ids: list[int]) -> list[Case]:
+    found: list[Case] = []
+    for chunk in chunked(ids):
+        query = select(Case).where(Case.id.in_(chunk)).options(selectinload(Case.actors))
+        found += session.execute(query.order_by(Case.id)).scalars()
+    return found
+
+
+def _accounts(session: Session, ids: set[int]) -> dict[int, User]:
+    found: dict[int, User] = {}
+    for chunk in chunked(sorted(ids)):
+        found.update(
+            (u.id, u) for u in session.execute(select(User).where(User.id.in_(chunk))).scalars()
+        )
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
@@ -29,6 +29,16 @@ REOPENED = "reopened"
 
 class ClosingDecision(Base):
     __tablename__ = "closing_decisions"
+    # The few cases opened again at the follow-up, among every closing of ten years: each
+    # deadline and count asks when that happened (migration 0018).
+    __table_args__ = (
+        Index(
+            "ix_closing_decisions_reopened",
+            "case_id",
+            postgresql_where=text("follow_up_result = 'reopened'"),
+            sqlite_where=text("follow_up_result = 'reopened'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -1,11 +1,13 @@
 """The school owner's view: every school of the municipality, what needs attention first.
 
 Counted in SQL, grouped by school, in one query: at the scale of issue 15 (hundreds of
-thousands of cases) no case is loaded into Python to be counted. The deadlines that
-depend on the school's calendar are turned into one date per school first (the latest
-report day whose investigation is overdue today, and so on), so the query only compares
+thousands of cases) no case is loaded into Python to be counted, and only the open cases
+and the follow-ups overdue are read, with their documents grouped once per case (never
+the closed cases of ten years). The deadlines that depend on the school's calendar are
+turned into one date per school first (the latest report day whose investigation is
+overdue today, and so on), from the days off near today, so the query only compares
 columns with those dates. Only the evaluation dates live inside the plan documents'
-JSON: they are read for the open cases with a final plan, as plain rows.
+JSON: they are read for the open cases' final plans and evaluations, as plain rows.
 
 The counts cover every case in the municipality except those the school owner is
 suspected in (they are hidden from that person everywhere). No pupil name is read.
@@ -22,29 +24,34 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     and_,
     case,
     exists,
     func,
     literal,
+    or_,
     select,
-    union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from trygg.accounts.principal import Principal
 from trygg.calendar.clock import OSLO
 from trygg.calendar.deadlines import INVESTIGATE_SCHOOL_DAYS, PLAN_SCHOOL_DAYS
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.overview import calendar_for
-from trygg.models import Case, CaseActor, CaseDocument, ClosingDecision, School
+
+# The rule moved beside the plans in force; trygg.overview.figures imports it from here.
+from trygg.cases.plans_in_force import pending_evaluation as pending_evaluation
+from trygg.models import Case, CaseActor, CaseDocument, ClosingDecision, School, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
 from trygg.models.closing import REOPENED
 from trygg.models.documents import FINAL
 
 # A case this many school days old without a plan is one the owner asks about.
 STALE_SCHOOL_DAYS = 20
+# The days off read for every school to find its dates: 20 school days and the longest
+# holiday (summer, about eight weeks) fit in it.
+WINDOW = dt.timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -95,23 +102,58 @@ def latest_start_older_than(calendar: SchoolCalendar, today: dt.date, school_day
     return day
 
 
-def _boundaries(session: Session, school_ids: list[int], today: dt.date) -> Any:
-    """One row of dates per school, as a subquery the counts join."""
-    rows = []
-    for school_id in school_ids:
-        calendar = calendar_for(session, school_id)
-        investigate = latest_start_overdue(calendar, today, INVESTIGATE_SCHOOL_DAYS)
-        plan = latest_start_overdue(calendar, today, PLAN_SCHOOL_DAYS)
-        stale = latest_start_older_than(calendar, today, STALE_SCHOOL_DAYS)
-        rows.append(
-            select(
-                literal(school_id, Integer).label("school_id"),
-                literal(utc_start_of(investigate + dt.timedelta(days=1))).label("investigate"),
-                literal(plan).label("plan"),
-                literal(utc_start_of(stale + dt.timedelta(days=1))).label("stale"),
-            )
+def _per_school(values: dict[int, Any]) -> ColumnElement[Any]:
+    """One value per school as an expression on the case's school: the value most schools
+    share is the ELSE, so a municipality with one holiday plan compares with a constant."""
+    schools: dict[Any, list[int]] = defaultdict(list)
+    for school_id, value in values.items():
+        schools[value].append(school_id)
+    common, *others = sorted(schools, key=lambda value: (-len(schools[value]), value))
+    if not others:
+        return literal(common)
+    return case(
+        *((Case.school_id.in_(schools[value]), literal(value)) for value in others),
+        else_=literal(common),
+    )
+
+
+def _school_dates(
+    session: Session, school_ids: list[int], today: dt.date
+) -> dict[int, tuple[dt.date, dt.date, dt.date]]:
+    """Per school, the latest report day whose investigation is overdue today, the latest
+    plan-clock day whose plan is, and the latest opening day that is stale.
+
+    Each date is found by counting school days back from today, which reads only the days
+    after the date found. So the days off of the last WINDOW are read for every school in
+    one query; a school whose date lies further back has its whole calendar read."""
+    since = today - WINDOW
+    near: dict[int, set[dt.date]] = {school_id: set() for school_id in school_ids}
+    for school_id, day in session.execute(
+        select(SchoolDayOff.school_id, SchoolDayOff.day).where(
+            SchoolDayOff.school_id.in_(school_ids), SchoolDayOff.day > since
         )
-    return union_all(*rows).subquery("bounds")
+    ):
+        near[school_id].add(day)
+    # Schools with the same days off share their dates (one holiday plan per municipality).
+    computed: dict[frozenset[dt.date], tuple[dt.date, dt.date, dt.date]] = {}
+    dates = {}
+    for school_id, days in near.items():
+        key = frozenset(days)
+        if key not in computed:
+            computed[key] = _dates(SchoolCalendar(days_off=key), today)
+        found = computed[key]
+        if min(found) < since:
+            found = _dates(calendar_for(session, school_id), today)
+        dates[school_id] = found
+    return dates
+
+
+def _dates(calendar: SchoolCalendar, today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    return (
+        latest_start_overdue(calendar, today, INVESTIGATE_SCHOOL_DAYS),
+        latest_start_overdue(calendar, today, PLAN_SCHOOL_DAYS),
+        latest_start_older_than(calendar, today, STALE_SCHOOL_DAYS),
+    )
 
 
 def _not_suspect(user: Principal) -> ColumnElement[bool]:
@@ -124,31 +166,54 @@ def _not_suspect(user: Principal) -> ColumnElement[bool]:
     )
 
 
-def _has_final(kind: str) -> ColumnElement[bool]:
-    # An alias: a query that lists documents itself must not correlate this one with them.
-    doc = aliased(CaseDocument)
-    return exists(
-        select(doc.id).where(doc.case_id == Case.id, doc.kind == kind, doc.status == FINAL)
+def _documents_of(candidates: Any) -> Any:
+    """Per case among `candidates` (a query of case ids): whether a final investigation
+    exists, and when its newest final plan was finalised (the earliest time when that is
+    unknown; None without a final plan). One grouped read of the cases' documents."""
+    is_plan = CaseDocument.kind == "aktivitetsplan"
+    finalised = func.coalesce(CaseDocument.finalised_at, dt.datetime.min)
+    return (
+        select(
+            CaseDocument.case_id,
+            func.max(case((CaseDocument.kind == "undersokelse", 1), else_=0)).label("investigated"),
+            func.max(case((is_plan, finalised), else_=None)).label("last_plan"),
+        )
+        .where(
+            CaseDocument.case_id.in_(candidates),
+            CaseDocument.kind.in_(("undersokelse", "aktivitetsplan")),
+            CaseDocument.status == FINAL,
+        )
+        .group_by(CaseDocument.case_id)
+        .subquery("documents")
     )
 
 
-def _has_plan_in_force() -> ColumnElement[bool]:
-    """A final plan not made before the case was last opened again (as case_facts says)."""
-    plan = aliased(CaseDocument)
-    reopened_after = exists(
-        select(ClosingDecision.id).where(
-            ClosingDecision.case_id == Case.id,
-            ClosingDecision.follow_up_result == REOPENED,
-            ClosingDecision.followed_up_at > plan.finalised_at,
+def _reopenings() -> Any:
+    """When the answer at each reopened case's latest follow-up opened it again."""
+    return (
+        select(
+            ClosingDecision.case_id, func.max(ClosingDecision.followed_up_at).label("reopened_at")
         )
+        .where(ClosingDecision.follow_up_result == REOPENED)
+        .group_by(ClosingDecision.case_id)
+        .subquery("reopenings")
     )
-    return exists(
-        select(plan.id).where(
-            plan.case_id == Case.id,
-            plan.kind == "aktivitetsplan",
-            plan.status == FINAL,
-            ~reopened_after,
-        )
+
+
+def _owner_report_overdue(today: dt.date) -> ColumnElement[bool]:
+    """ "Straks": due the day the reason arose, so overdue from the next day. A serious case
+    counts from the day it was marked (serious_since); one marked before that day was
+    stored falls back to its first receipt, as trygg.cases.overview does."""
+    start_of_today = utc_start_of(today)
+    marked_before_today = case(
+        (Case.serious_since.is_not(None), Case.serious_since < today),
+        else_=func.coalesce(Case.received_at, Case.opened_at) < start_of_today,
+    )
+    return and_(
+        Case.owner_reported_at.is_(None),
+        Case.leadership_suspected.is_(False),
+        (Case.staff_suspected.is_(True) & (Case.opened_at < start_of_today))
+        | (Case.serious.is_(True) & marked_before_today),
     )
 
 
@@ -167,50 +232,59 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
     )
     if not schools:
         return []
-    bounds = _boundaries(session, [s.id for s in schools], today)
-    start_of_today = utc_start_of(today)
+    dates = _school_dates(session, [s.id for s in schools], today)
+    # The first moment whose report is not yet overdue, and so on: a column < it is before.
+    investigate_from = _per_school(
+        {i: utc_start_of(d[0] + dt.timedelta(days=1)) for i, d in dates.items()}
+    )
+    plan_until = _per_school({i: d[1] for i, d in dates.items()})
+    stale_from = _per_school(
+        {i: utc_start_of(d[2] + dt.timedelta(days=1)) for i, d in dates.items()}
+    )
     is_open = Case.status == OPEN
-    investigate_overdue = and_(
-        is_open, ~_has_final("undersokelse"), Case.opened_at < bounds.c.investigate
-    )
-    plan_overdue = and_(
-        is_open,
-        Case.unsafe_since.is_not(None),
-        Case.unsafe_since <= bounds.c.plan,
-        ~_has_plan_in_force(),
-    )
-    # "Straks": due the day the reason arose, so overdue from the next day. A serious case
-    # counts from the day it was marked (serious_since); one marked before that day was
-    # stored falls back to its first receipt, as trygg.cases.overview does.
-    marked_before_today = case(
-        (Case.serious_since.is_not(None), Case.serious_since < today),
-        else_=func.coalesce(Case.received_at, Case.opened_at) < start_of_today,
-    )
-    owner_overdue = and_(
-        is_open,
-        Case.owner_reported_at.is_(None),
-        Case.leadership_suspected.is_(False),
-        (Case.staff_suspected.is_(True) & (Case.opened_at < start_of_today))
-        | (Case.serious.is_(True) & marked_before_today),
-    )
     follow_up_overdue = and_(
         Case.status == CLOSED, Case.follow_up_on.is_not(None), Case.follow_up_on < today
+    )
+    # Every count is of open cases or of follow-ups overdue: the closed cases of ten years
+    # are never read, nor their documents.
+    counted = or_(is_open, follow_up_overdue)
+    docs = _documents_of(select(Case.id).where(counted))
+    reopenings = _reopenings()
+    investigated = func.coalesce(docs.c.investigated, 0) == 1
+    # A final plan not made before the case was last opened again (as case_facts says).
+    planned = and_(
+        docs.c.last_plan.is_not(None),
+        or_(reopenings.c.reopened_at.is_(None), docs.c.last_plan >= reopenings.c.reopened_at),
     )
     query = (
         select(
             Case.school_id,
             _count(is_open).label("open"),
-            _count(investigate_overdue).label("investigate"),
-            _count(plan_overdue).label("plan"),
-            _count(owner_overdue).label("owner"),
-            _count(follow_up_overdue).label("follow_up"),
-            _count(and_(is_open, Case.opened_at < bounds.c.stale, ~_has_plan_in_force())).label(
-                "stale"
+            _count(and_(is_open, ~investigated, Case.opened_at < investigate_from)).label(
+                "investigate"
             ),
+            _count(
+                and_(
+                    is_open,
+                    Case.unsafe_since.is_not(None),
+                    Case.unsafe_since <= plan_until,
+                    ~planned,
+                )
+            ).label("plan"),
+            _count(and_(is_open, _owner_report_overdue(today))).label("owner"),
+            _count(follow_up_overdue).label("follow_up"),
+            _count(and_(is_open, Case.opened_at < stale_from, ~planned)).label("stale"),
             _count(and_(is_open, Case.staff_suspected.is_(True))).label("section_12_5"),
         )
-        .join(bounds, bounds.c.school_id == Case.school_id)
-        .where(_not_suspect(user))
+        .outerjoin(docs, docs.c.case_id == Case.id)
+        .outerjoin(reopenings, reopenings.c.case_id == Case.id)
+        .where(
+            Case.school_id.in_(
+                select(School.id).where(School.municipality_id == user.municipality_id)
+            ),
+            counted,
+            _not_suspect(user),
+        )
         .group_by(Case.school_id)
     )
     counts = {row.school_id: row for row in session.execute(query)}
@@ -239,7 +313,8 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
 def _evaluations_not_held(session: Session, user: Principal, today: dt.date) -> dict[int, int]:
     """Per school, the open cases whose plan in force has an evaluation date before today
     and no final evaluation that set a later one (the rule of
-    trygg.cases.overview._pending_evaluation_dates, on plain rows)."""
+    trygg.cases.plans_in_force.pending_evaluation, on plain rows). A case without a final
+    plan has no final evaluation either, so it brings no rows and needs no check."""
     rows = session.execute(
         select(
             Case.school_id,
@@ -250,12 +325,12 @@ def _evaluations_not_held(session: Session, user: Principal, today: dt.date) -> 
             CaseDocument.data,
         )
         .join(Case, Case.id == CaseDocument.case_id)
-        .join(School, School.id == Case.school_id)
         .where(
-            School.municipality_id == user.municipality_id,
+            Case.school_id.in_(
+                select(School.id).where(School.municipality_id == user.municipality_id)
+            ),
             Case.status == OPEN,
             _not_suspect(user),
-            _has_final("aktivitetsplan"),
             CaseDocument.status == FINAL,
             CaseDocument.kind.in_(("aktivitetsplan", "evaluering")),
         )
@@ -272,20 +347,3 @@ def _evaluations_not_held(session: Session, user: Principal, today: dt.date) -> 
         if due is not None and due < today:
             late[school_of[case_id]] += 1
     return late
-
-
-def pending_evaluation(docs: list[Any]) -> dt.date | None:
-    """The next evaluation date of the newest final plan, from its final documents
-    (rows with kind, id, parent_id and data, in id order)."""
-    plans = [d for d in docs if d.kind == "aktivitetsplan"]
-    if not plans:
-        return None
-    plan = plans[-1]
-    evaluations = [d for d in docs if d.kind == "evaluering" and d.parent_id == plan.id]
-    if evaluations:
-        step = evaluations[-1].data.get("next", {})
-        if step.get("action") in ("ny_evaluering", "ny_versjon") and step.get("evaluate_on"):
-            return dt.date.fromisoformat(step["evaluate_on"])
-        return None
-    dates = [m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")]
-    return min(dt.date.fromisoformat(d) for d in dates) if dates else None

@@ -42,7 +42,6 @@ from trygg.cases.registry import register_person
 from trygg.errors import Refused
 from trygg.models import Case
 from trygg.models.cases import CLOSED, OPEN
-from trygg.overview.week import ListColumns, list_columns
 from views.cases.closing_content import closing_forms, closing_state
 from views.cases.loading import acting_user, case_or_404, now, today
 from views.cases.merge import surviving_case_of
@@ -97,7 +96,15 @@ def index() -> str:
         handler_id=handler_id,
         class_name=class_name,
     )
-    page = overview.list_cases(db.session, user, today(), filters, _int_arg("side") or 1)
+    page = overview.list_cases(
+        db.session,
+        user,
+        today(),
+        filters,
+        _int_arg("side") or 1,
+        after=overview.Cursor.parse(request.args.get("etter", "")),
+        before=overview.Cursor.parse(request.args.get("foer", "")),
+    )
     # Who saw which pupils' names in a list is part of the trail, like opening a case.
     audit.record(
         db.session,
@@ -108,25 +115,32 @@ def index() -> str:
         {"cases": [row.id for row in page.rows]},
         now=now(),
     )
-    # The rektor's columns (issue 16): serious, when the rektor knew, days since report.
-    columns = list_columns(db.session, [r.id for r in page.rows], today())
+    # "Neste" and "Forrige" keep the filters and carry where the page ends (keyset: the
+    # next page costs what the first did); `side` is the number shown.
     params: dict[str, Any] = {
         "status": status,
         "forsinket": "1" if filters.overdue_only else None,
         "behandler": handler_id,
         "klasse": class_name or None,
     }
+    prev_url = next_url = ""
+    if page.previous_cursor is not None:
+        prev_url = url_for(
+            "cases.index", **params, side=page.page - 1, foer=page.previous_cursor.token
+        )
+    if page.next_cursor is not None:
+        next_url = url_for(
+            "cases.index", **params, side=page.page + 1, etter=page.next_cursor.token
+        )
     return render_template(
         "cases/index.html",
         title=list_title(user),
-        rows=[_row(r, columns.get(r.id)) for r in page.rows],
+        rows=[_row(r) for r in page.rows],
         total=page.total,
         page=page.page,
         pages=page.pages,
-        prev_url=url_for("cases.index", **params, side=page.page - 1) if page.page > 1 else "",
-        next_url=url_for("cases.index", **params, side=page.page + 1)
-        if page.page < page.pages
-        else "",
+        prev_url=prev_url,
+        next_url=next_url,
         filters=filters,
         filtered=filters != overview.CaseFilter(),
         handlers=handlers,
@@ -136,11 +150,11 @@ def index() -> str:
     )
 
 
-def _row(row: overview.CaseRow, columns: ListColumns | None) -> dict[str, Any]:
+def _row(row: overview.CaseRow) -> dict[str, Any]:
     return {
-        "serious": columns.serious if columns else False,
-        "informed": date_text(columns.rektor_informed_on) if columns else "",
-        "days": columns.school_days_since_report if columns else None,
+        "serious": row.serious,
+        "informed": date_text(row.rektor_informed_on),
+        "days": row.school_days_since_report,
         "next": deadline_badges(row.deadlines[:1]),
         "id": row.id,
         "reference": row.reference,
