@@ -11,14 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories.cases import BY, LEADERSHIP_CASE, NOW, file, sara_report
-from tests.factories.users import RECTOR, REPORTER, school, user
+from tests.factories.users import RECTOR, REPORTER, demo_email, school, user
 from trygg.accounts.permissions import can_merge_cases
 from trygg.accounts.principal import Principal
+from trygg.accounts.roles import SKOLEEIER
 from trygg.cases.access import case_access
 from trygg.cases.actors import PersonInput
 from trygg.cases.events import chronology
 from trygg.cases.merging import link_pupil, merge_cases, merged_into, merges_into
-from trygg.cases.reports import open_case_for
+from trygg.cases.pupil_cases import open_case_for
 from trygg.errors import Refused
 from trygg.models import AuditEvent, Case, CaseEvent, Pupil
 from trygg.models.cases import MERGED, OPEN
@@ -181,7 +182,7 @@ def _principal(role: str, school_id: int | None = 1) -> Principal:
 
 def test_the_merge_rule_is_the_school_leaderships_and_never_crosses_12_5() -> None:
     from trygg.accounts.permissions import CaseAccess, can_inform_guardians
-    from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
+    from trygg.accounts.roles import KONTAKTLAERER, LEDELSE
 
     plain = CaseAccess(school_id=1, municipality_id=1)
     leader = _principal(LEDELSE)
@@ -193,5 +194,46 @@ def test_the_merge_rule_is_the_school_leaderships_and_never_crosses_12_5() -> No
     assert not can_merge_cases(leader, plain, suspect)
     assert not can_merge_cases(_principal(KONTAKTLAERER), plain, plain)
     assert not can_merge_cases(_principal(SKOLEEIER, None), hidden, hidden)
+    # The school owner merges only cases routed to it and hidden from the leadership.
+    routed = CaseAccess(
+        school_id=1, municipality_id=1, leadership_suspected=True, routed_to_school_owner=True
+    )
+    owner = _principal(SKOLEEIER, None)
+    assert can_merge_cases(owner, routed, routed)
+    assert not can_merge_cases(leader, routed, routed)
+    linked = CaseAccess(school_id=1, municipality_id=1, routed_to_school_owner=True)
+    assert not can_merge_cases(owner, linked, linked)
+    assert not can_merge_cases(owner, routed, linked)
     assert can_inform_guardians(leader, plain)
     assert not can_inform_guardians(_principal(KONTAKTLAERER), plain)
+
+
+def test_the_school_owner_merges_two_of_its_cases_hidden_from_the_leadership(
+    session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    ordinary, _ = file(session, tmp_path, REPORTER)
+    hidden, _ = file(session, tmp_path, REPORTER, sara_report(**LEADERSHIP_CASE))
+    # The typo opens a second pair: an ordinary case and a hidden one beside it.
+    typo_ordinary, _ = file(session, tmp_path, REPORTER, sara_report(pupil_name="Sara Nilsenn"))
+    typo_hidden, _ = file(
+        session, tmp_path, REPORTER, sara_report(pupil_name="Sara Nilsenn", **LEADERSHIP_CASE)
+    )
+    assert typo_ordinary.hidden_case_id == typo_hidden.id != hidden.id
+    owner = user(session, demo_email(SKOLEEIER, None))
+    as_owner, as_rector = Principal.of(owner), Principal.of(user(session, RECTOR))
+    access = {c.id: case_access(c) for c in (ordinary, hidden, typo_hidden)}
+    assert can_merge_cases(as_owner, access[hidden.id], access[typo_hidden.id])
+    # Never across the line, and the ordinary cases stay the leadership's to merge.
+    assert not can_merge_cases(as_owner, access[hidden.id], access[ordinary.id])
+    assert not can_merge_cases(as_owner, access[ordinary.id], access[ordinary.id])
+    assert not can_merge_cases(as_rector, access[hidden.id], access[typo_hidden.id])
+
+    merge_cases(session, hidden, typo_hidden, owner, BY, NOW)
+    session.commit()
+
+    assert typo_hidden.status == MERGED and hidden.status == OPEN
+    assert hidden.reference.startswith("SE-") and typo_hidden.reference.startswith("SE-")
+    # The ordinary case beside the merged hidden case is beside the surviving one now.
+    assert typo_ordinary.hidden_case_id == hidden.id
+    with pytest.raises(Refused, match="12-5"):
+        merge_cases(session, hidden, typo_ordinary, owner, BY, NOW)

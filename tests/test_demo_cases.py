@@ -11,13 +11,16 @@ import docx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.demo_register import assert_register_pupils
 from tests.factories.cases import archive_for
 from tests.factories.users import user
 from trygg.accounts.principal import Principal
 from trygg.cases.overview import CaseFilter, deadlines_of, list_cases, stage_of
 from trygg.demo.cases import seed_demo_cases
+from trygg.demo.pupils import seed_demo_pupils
 from trygg.demo.school_plan import plan_document, seed_demo_plan
-from trygg.models import Acknowledgement, ArchivedFile, Case, SchoolPlan
+from trygg.models import Acknowledgement, ArchivedFile, Case, Pupil, SchoolPlan, utcnow
+from trygg.pupils.register import pupil_protected
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 
@@ -51,6 +54,23 @@ def test_three_cases_at_three_stages_and_idempotent(
         "Leo Johansen",
         "Nora Haugen",
     }
+
+
+def test_the_demo_cases_are_the_register_pupils(
+    session: Session, demo: dict[str, str], tmp_path: Path
+) -> None:
+    # As `flask seed-demo` does it: the register first, then the cases.
+    assert seed_demo_pupils(session, utcnow()) == 200
+    assert seed_demo_cases(session, archive_for(tmp_path), TODAY) == 3
+    session.commit()
+    assert_register_pupils(session)
+    pupils = {
+        c.pupil_name: session.get(Pupil, c.pupil_id)
+        for c in session.execute(select(Case)).scalars()
+    }
+    assert set(pupils) == {"Sara Nilsen", "Leo Johansen", "Nora Haugen"}
+    # No protected address among them: their guardians' e-mail can be shown and used.
+    assert not any(pupil_protected(p) for p in pupils.values() if p is not None)
 
 
 def test_the_demo_plan_is_published_and_signed_by_the_kontaktlaerer_once(

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.demo_register import assert_register_pupils
 from tests.factories.cases import archive_for
 from tests.factories.users import demo_user, school_id, user
 from trygg.accounts.principal import Principal
@@ -50,12 +51,9 @@ def test_each_school_looks_like_a_school_that_uses_trygg(
     assert created >= 35
     assert seed_demo_year(session, archive_for(tmp_path), today) == 0
     assert session.execute(select(func.count(Case.id))).scalar_one() == created
-    # The pupils are the register's.
-    assert (
-        session.execute(select(func.count(Case.id)).where(Case.pupil_id.is_(None))).scalar_one()
-        == 0
-    )
-    assert session.execute(select(func.count(Pupil.id))).scalar_one() > 0
+    # The pupils are the register's, with its guardians.
+    assert_register_pupils(session)
+    assert session.execute(select(func.count(Pupil.id))).scalar_one() == 200
 
     for email in RECTORS:
         rektor = Principal.of(user(session, email))

@@ -2,7 +2,9 @@
 (aiosmtpd) with the PDF attached; it opens only with the password, which is never in the
 mail; the body carries no case content; guardians without the right to information or
 with a protected address get it only with the leadership's confirmation; every sending
-is in the chronology and the audit trail with the SHA-256 of the PDF that left."""
+is in the chronology and the audit trail with the SHA-256 of the PDF that left, one entry
+per guardian: a server that refuses one guardian or goes away part-way leaves the sent
+ones recorded as sent and the others as not, and trying again sends to those only."""
 
 from __future__ import annotations
 
@@ -20,14 +22,15 @@ from sqlalchemy.orm import Session
 from tests.factories.cases import BY, NOW, archive_for, file, sara_report
 from tests.factories.users import RECTOR, REPORTER, user
 from tests.pupil_register import sara_with_guardians
-from tests.smtp_server import StartServer, servers
+from tests.smtp_failures import GoingAway, Refusing
+from tests.smtp_server import StartServer, free_port, servers
 from trygg.cases.events import chronology
-from trygg.cases.send_home_mail import SendRequest, send_to_guardians
+from trygg.cases.send_home_mail import SendRequest, Sent, send_to_guardians
 from trygg.config import SmtpSettings
 from trygg.errors import Refused
 from trygg.mail import Mailer
-from trygg.models import AuditEvent, Case, CaseDocument
-from trygg.pdf import ConverterService, shared_pool
+from trygg.models import AuditEvent, Case, CaseDocument, Guardian
+from trygg.pdf import ConverterPool, ConverterService, shared_pool
 
 pytestmark = [pytest.mark.libreoffice]
 
@@ -153,3 +156,136 @@ def test_no_right_or_protected_address_needs_a_confirmation(
     files = sorted(outbox.glob("*.eml"))
     assert len(files) == 2
     assert all(sent.password.encode() not in f.read_bytes() for f in files)
+
+
+def _send(
+    session: Session,
+    tmp_path: Path,
+    case: Case,
+    report: CaseDocument,
+    pool: ConverterPool,
+    port: int,
+    *guardians: Guardian,
+) -> Sent:
+    mailer = Mailer(SmtpSettings(host="127.0.0.1", port=port), tmp_path / "outbox")
+    sent = send_to_guardians(
+        session,
+        archive_for(tmp_path),
+        case,
+        report,
+        pool,
+        mailer,
+        SendRequest(tuple(g.id for g in guardians), confirmed=True),
+        user(session, RECTOR),
+        BY,
+        NOW,
+    )
+    session.commit()
+    return sent
+
+
+def _audited(session: Session, action: str) -> list[dict[str, object]]:
+    rows = session.execute(
+        select(AuditEvent.details).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    ).scalars()
+    return [json.loads(row) for row in rows]
+
+
+def test_a_refusal_part_way_is_recorded_per_guardian_and_a_retry_sends_to_the_failed_only(
+    session: Session,
+    demo: dict[str, str],
+    tmp_path: Path,
+    converter: ConverterService,
+    start_server: StartServer,
+) -> None:
+    server = Refusing("line@hjem.example.no")
+    collector, port = start_server(collector=server)
+    case, report = _case(session, tmp_path)
+    kari, _, line = case.pupil.guardians  # type: ignore[union-attr]
+    pool = shared_pool((converter.env_value,))
+
+    sent = _send(session, tmp_path, case, report, pool, port, kari, line)
+
+    assert (sent.recipients, sent.failed, sent.failed_ids) == (
+        ("Kari Nilsen",),
+        ("Line Berg",),
+        (line.id,),
+    )
+    assert sent.password and "e-postserveren" in sent.failure
+    assert [m["To"] for m in collector.messages()] == ["kari@hjem.example.no"]
+    entries = [(e.code, e.about) for e in chronology(session, case) if "guardian" in e.code]
+    assert entries == [
+        ("sent_to_guardians", "Kari Nilsen"),
+        ("send_to_guardian_failed", "Line Berg"),
+    ]
+    [ok] = _audited(session, "document.sent_to_guardians")
+    [failed] = _audited(session, "document.send_to_guardian_failed")
+    assert ok["to"] == ["kari@hjem.example.no"] and ok["sha256"] == sent.sha256
+    assert failed["to"] == ["line@hjem.example.no"] and failed["confirmed"] is True
+    assert ok["document"] == failed["document"] == report.id
+
+    # Trying again, with the mailbox open now: Line only, with a new copy and password.
+    server.refused.clear()
+    again = _send(session, tmp_path, case, report, pool, port, *_failed(case, sent))
+    assert again.recipients == ("Line Berg",) and not again.failed
+    assert again.password != sent.password and again.sha256 != sent.sha256
+    assert [m["To"] for m in collector.messages()] == [
+        "kari@hjem.example.no",
+        "line@hjem.example.no",
+    ]
+    assert [d["to"] for d in _audited(session, "document.sent_to_guardians")] == [
+        ["kari@hjem.example.no"],
+        ["line@hjem.example.no"],
+    ]
+
+
+def _failed(case: Case, sent: Sent) -> list[Guardian]:
+    assert case.pupil is not None
+    return [g for g in case.pupil.guardians if g.id in sent.failed_ids]
+
+
+def test_a_server_going_away_part_way_leaves_the_rest_recorded_as_not_sent(
+    session: Session,
+    demo: dict[str, str],
+    tmp_path: Path,
+    converter: ConverterService,
+    start_server: StartServer,
+) -> None:
+    collector, port = start_server(collector=GoingAway(accepts=1))
+    case, report = _case(session, tmp_path)
+    kari, per, _ = case.pupil.guardians  # type: ignore[union-attr]
+
+    sent = _send(
+        session, tmp_path, case, report, shared_pool((converter.env_value,)), port, kari, per
+    )
+
+    assert sent.recipients == ("Kari Nilsen",) and sent.failed == ("Per Nilsen",)
+    assert len(collector.envelopes) == 1
+    assert [d["guardians"] for d in _audited(session, "document.sent_to_guardians")] == [[kari.id]]
+    assert [d["guardians"] for d in _audited(session, "document.send_to_guardian_failed")] == [
+        [per.id]
+    ]
+
+
+def test_no_server_at_all_claims_nothing_sent(
+    session: Session, demo: dict[str, str], tmp_path: Path, converter: ConverterService
+) -> None:
+    case, report = _case(session, tmp_path)
+    kari, per, _ = case.pupil.guardians  # type: ignore[union-attr]
+
+    sent = _send(
+        session,
+        tmp_path,
+        case,
+        report,
+        shared_pool((converter.env_value,)),
+        free_port(),
+        kari,
+        per,
+    )
+
+    assert sent.recipients == () and sent.failed == ("Kari Nilsen", "Per Nilsen")
+    assert sent.password == ""  # nobody can open a copy that never left
+    assert _audited(session, "document.sent_to_guardians") == []
+    assert len(_audited(session, "document.send_to_guardian_failed")) == 2
+    assert not any(e.code == "sent_to_guardians" for e in chronology(session, case))

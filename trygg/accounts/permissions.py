@@ -295,10 +295,12 @@ def can_withdraw_case_record(user: Principal, case: CaseAccess, added_by: int | 
 
 def can_merge_cases(user: Principal, case: CaseAccess, other: CaseAccess) -> bool:
     """The school's leadership merges two cases of one pupil opened by mistake, both of its
-    own school. Never across the § 12-5 line: both must be seen by the same people (a
-    case hidden from the leadership, or from a suspect, never merges with another)."""
+    own school; the school owner two of its own cases hidden from that leadership. Never
+    across the § 12-5 line: both must be seen by the same people (a case hidden from the
+    leadership, or from a suspect, never merges with one that is not)."""
+    owner_merges = user.role == SKOLEEIER and case.leadership_suspected
     return (
-        _leads(user, case)
+        (_leads(user, case) or owner_merges)
         and can_manage_case(user, case)
         and can_manage_case(user, other)
         and case.school_id == other.school_id

@@ -46,6 +46,8 @@ EVENT_TEXTS = {
     "case_merged_into": "Saken er slått sammen med en annen sak",
     "guardians_informed": "Foresatte er informert",
     "sent_to_guardians": "Dokument sendt til foresatte på e-post",
+    "send_to_guardian_failed": "Dokumentet ble ikke sendt: e-postserveren tok ikke imot e-posten",
+    "person_linked": "En annen elev i saken er knyttet til elevregisteret",
 }
 
 # In-app alerts. Never case content: only that something needs the user's attention.
@@ -176,7 +178,7 @@ def chronology(session: Session, case: Case) -> list[ChronologyEntry]:
         about = ""
         if event.code in ("handler_assigned", "handler_removed") and details.get("handler"):
             about = handlers.get(details["handler"], "")
-        elif event.code == "person_added" and details.get("actor"):
+        elif event.code in ("person_added", "person_linked") and details.get("actor"):
             about = display_name(case, details["actor"])
         elif isinstance(details.get("about"), str):
             about = details["about"]

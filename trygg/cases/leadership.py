@@ -19,7 +19,7 @@ from trygg.accounts.roles import KONTAKTLAERER, LEDELSE, SKOLEEIER
 from trygg.calendar.clock import oslo_time
 from trygg.cases.actors import check_independent, find_staff, independence_problem, staff_actor
 from trygg.cases.events import notify, owner_users, record_event
-from trygg.cases.reports import lock_pupil
+from trygg.cases.pupil_cases import lock_pupil
 from trygg.errors import Refused
 from trygg.models import Case, School, User
 from trygg.models.cases import OPEN
@@ -159,7 +159,7 @@ def reopen_case(
     if case.status == OPEN:
         raise Refused("Saken er allerede åpen.")
     # A report about the pupil filed at this instant waits, then joins this case, instead
-    # of opening one beside it (trygg.cases.reports.lock_pupil).
+    # of opening one beside it (trygg.cases.pupil_cases.lock_pupil).
     lock_pupil(session, case.school_id, case.pupil_key)
     # A pupil has one open ordinary case and one open case hidden from the leadership;
     # only a case of the same kind stands in the way, and the reference shown is one the

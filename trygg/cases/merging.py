@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from trygg import audit
 from trygg.cases.actors import PersonInput, add_person, staff_actor
 from trygg.cases.events import record_event
-from trygg.cases.reports import lock_pupil, pupil_key
+from trygg.cases.pupil_cases import lock_pupil, pupil_key
+from trygg.cases.register_people import bring_register_people, learn_spelling
 from trygg.errors import Refused
 from trygg.models import Case, CaseActor, CaseDocument, CaseEvent, CaseMerge, Pupil, User
 from trygg.models.cases import MERGED, OPEN
@@ -166,6 +167,10 @@ def _bring_people(
                 known.add(actor.name)
             if set(found.aliases or ()) != known:
                 found.aliases = sorted(known)
+        taken = {surviving.pupil_id, *(a.pupil_id for a in surviving.actors)}
+        if found.pupil_id is None and actor.pupil_id not in taken:
+            # The register pupil the other case knew this person to be.
+            found.pupil_id = actor.pupil_id
         keys[actor.key] = found.key
     labels = {}
     for actor in merged.actors:
@@ -173,6 +178,14 @@ def _bring_people(
         if actor.label:
             labels[actor.label] = target.label
     return keys, labels
+
+
+def _tie(case: Case, pupil: Pupil) -> None:
+    """The case is the register pupil's: their name and class, found by their id."""
+    case.pupil_id, case.pupil = pupil.id, pupil
+    case.pupil_name = pupil.full_name
+    case.pupil_class = pupil.class_name
+    case.pupil_key = pupil_key(pupil.full_name, pupil.class_name)
 
 
 def merge_cases(
@@ -199,9 +212,20 @@ def merge_cases(
         details["merged_from"] = merged.reference
         event.case_id = surviving.id
         event.details = details
-    if surviving.pupil_id is None and merged.pupil_id is not None:
-        surviving.pupil_id = merged.pupil_id
-        record_event(session, surviving, "pupil_linked", user.id, now, pupil=merged.pupil_id)
+    typed = surviving.pupil_name
+    if surviving.pupil_id is None and merged.pupil is not None:
+        _tie(surviving, merged.pupil)
+        record_event(session, surviving, "pupil_linked", user.id, now, pupil=merged.pupil.id)
+    if surviving.pupil is not None:
+        # A typed case merged with the register pupil's case: its spelling stays known.
+        for spelling in (merged.pupil_name, typed):
+            learn_spelling(session, surviving.pupil, spelling)
+    if surviving.leadership_suspected:
+        # The ordinary case beside the merged hidden case is now beside the surviving one
+        # (the school owner's link; never shown to the leadership).
+        beside = select(Case).where(Case.hidden_case_id == merged.id)
+        for ordinary in session.execute(beside).scalars():
+            ordinary.hidden_case_id = surviving.id
     # The owner's view is the union of both: it saw part of the content already.
     surviving.hidden_case_id = surviving.hidden_case_id or merged.hidden_case_id
     surviving.routed_to_owner = surviving.routed_to_owner or merged.routed_to_owner
@@ -218,6 +242,7 @@ def merge_cases(
         merged_by=user.id,
     )
     session.add(row)
+    bring_register_people(session, surviving, user.id, by, now)
     record_event(session, surviving, "case_merged", user.id, now, about=merged.reference)
     record_event(session, merged, "case_merged_into", user.id, now, about=surviving.reference)
     audit.record(
@@ -274,13 +299,14 @@ def link_pupil(
             reference=other,
         )
     typed = case.pupil_name
-    case.pupil_id = pupil.id
-    case.pupil_name = pupil.full_name
-    case.pupil_class = pupil.class_name
-    case.pupil_key = pupil_key(pupil.full_name, pupil.class_name)
+    _tie(case, pupil)
+    # "Lea Holmm" stays a known spelling of Lea Holm: where another case labels her, the
+    # leak scanner looks for it too (trygg.cases.register_people).
+    learn_spelling(session, pupil, typed)
     record_event(session, case, "pupil_linked", user.id, now, pupil=pupil.id, typed=typed)
     audit.record(
         session, by, "case.pupil_linked", "case", str(case.id), {"pupil": pupil.id}, now=now
     )
+    bring_register_people(session, case, user.id, by, now)
     session.flush()
     return pupil

@@ -1,268 +1,69 @@
 """Filing a meldeskjema: it opens the pupil's case (or joins the open one), alerts the
 right people at once, and is archived as the reporter's receipt.
 
-§ 12-5 routing is decided here, once per report, from what Trygg knows (`decide_route`):
+§ 12-5 routing is decided once per report (trygg.cases.report_routing); the case is
+found or opened under the pupil's filing lock (trygg.cases.pupil_cases) and numbered in
+its series (trygg.cases.references):
 
-- The reporter names the suspected employee from the school's staff, or answers «en i
-  skoleledelsen» or «vet ikke». Whether a named employee belongs to the leadership is
-  read from the accounts (role `ledelse` at the school), never from the reporter's guess.
-- A named leader, «en i skoleledelsen» and «vet ikke» send the report straight to the
-  school owner, in a case hidden from the school's whole leadership. Every other report
-  goes to the leadership; when the school has no leader who can receive it, to the owner.
 - A pupil can have one open case hidden from the leadership beside one open ordinary
   case. A report that is not about the leadership opens or joins the ordinary case, which
   the leadership sees, and that case is linked to the hidden one for the school owner.
-- References never reveal a case someone cannot see: a school numbers its cases in its
-  own series, and hidden cases are numbered in the school owner's series ("SE-2026/0001"),
-  so the school's series has no gaps. Ids are not used: they would count every school's
-  cases and betray hidden ones.
 - A report always reaches someone who may act on it, or it is refused with the reason;
   the receipt names exactly those it reached (kept on the report_filed event).
+- The other pupils named, and the pupil's and their guardians, are tied to the school's
+  register where it knows them (trygg.cases.register_people).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg import audit
 from trygg.archive import Archive
 from trygg.calendar.clock import oslo_time
-from trygg.cases.actors import (
-    PersonInput,
-    add_person,
-    find_staff,
-    is_school_leader,
-    staff_actor,
-)
+from trygg.cases.actors import add_person, staff_actor
 from trygg.cases.documents import NOT_NAMES, finalise, new_document
 from trygg.cases.events import notify, owner_users, record_event, report_recipients
-from trygg.cases.names_check import NameCheck, NamesToCheck, People, check_texts, form_people
+from trygg.cases.names_check import NamesToCheck
+from trygg.cases.pupil_cases import lock_pupil, open_case_for, pupil_key
+from trygg.cases.references import next_reference
+from trygg.cases.register_people import bring_register_people
+from trygg.cases.report_routing import (
+    SUSPECT_LEADERSHIP,
+    SUSPECT_UNKNOWN,
+    TO_LEADERSHIP,
+    TO_OWNER,
+    NewReport,
+    Route,
+    decide_route,
+    report_names,
+    report_people,
+)
 from trygg.errors import Refused
 from trygg.models import Case, CaseDocument, School, User
-from trygg.models.cases import OPEN, CaseSeries, PupilFilingLock
 from trygg.pupils.register import pupil_for_report
 
-# The reporter's answers when they cannot name the suspected employee.
-SUSPECT_LEADERSHIP = "ledelse"  # «en i skoleledelsen»
-SUSPECT_UNKNOWN = "vet_ikke"  # «vet ikke hvem»
-# Where a report went: the school's leadership, or the school owner.
-TO_LEADERSHIP = "leadership"
-TO_OWNER = "owner"
-OWNER_PREFIX = "SE-"  # SE: skoleeier, the school owner's own series
-
-
-@dataclass(frozen=True)
-class NewReport:
-    pupil_name: str
-    pupil_class: str
-    arena: str
-    account: str
-    kinds: tuple[str, ...]
-    pupil_said_so: bool
-    staff_suspected: bool = False
-    # «En i skoleledelsen» without a name. With a name the accounts decide, not this.
-    leadership_suspected: bool = False
-    # The suspected employee: a picker value ("u12") or the name of one of the school's
-    # staff; or SUSPECT_LEADERSHIP / SUSPECT_UNKNOWN. Empty means «vet ikke».
-    suspected_name: str = ""
-    happened_at: dt.datetime | None = None
-    arena_detail: str = ""
-    intervention: str = ""
-    others: tuple[PersonInput, ...] = field(default_factory=tuple)
-    guardians_informed_at: dt.datetime | None = None
-    # Words the reporter confirmed are not names ("Liv" in "Liv og lære").
-    not_names: tuple[str, ...] = ()
-    # The pupil picked from the school's register; None for a typed pupil (a new pupil,
-    # a visitor), whose case is marked as not from the register.
-    pupil_id: int | None = None
-
-    def texts(self) -> dict[str, str]:
-        """The free texts the meldeskjema anonymises, by form field."""
-        return {
-            "account": self.account,
-            "intervention": self.intervention,
-            "arena_detail": self.arena_detail,
-        }
-
-    @property
-    def names_suspect(self) -> bool:
-        name = self.suspected_name.strip()
-        return self.staff_suspected and name not in ("", SUSPECT_LEADERSHIP, SUSPECT_UNKNOWN)
-
-
-@dataclass(frozen=True)
-class Route:
-    """What Trygg decided about one report (§ 12-5)."""
-
-    hidden: bool  # the case is kept from the school's whole leadership
-    suspect: User | None = None
-    # "named", SUSPECT_LEADERSHIP, SUSPECT_UNKNOWN, or "" when no employee is suspected.
-    answer: str = ""
-
-    @property
-    def leadership_suspected(self) -> bool:
-        """A leader is suspected: named and a leader by the accounts, or so answered."""
-        return self.hidden and self.answer != SUSPECT_UNKNOWN
-
-
-def _suspect_user(session: Session, report: NewReport, school_id: int) -> User | None:
-    if not report.names_suspect:
-        return None
-    return find_staff(session, school_id, report.suspected_name, "suspected_name")
-
-
-def report_people(session: Session, report: NewReport, reporter: User) -> People:
-    """Who the report's text may name: the pupil, the other pupils and staff typed in the
-    form, and the reporter. Not the people of an open case it may join: the reporter
-    does not see the case, so the form must not reveal who is in it."""
-    staff = [(reporter.name, False)]
-    if report.names_suspect and reporter.school_id is not None:
-        try:
-            suspect = _suspect_user(session, report, reporter.school_id)
-        except Refused:
-            suspect = None  # file_report says so at the field
-        if suspect is not None:
-            staff.append((suspect.name, True))
-    return form_people(report.pupil_name, report.others, staff)
-
-
-def report_names(session: Session, report: NewReport, reporter: User) -> NameCheck:
-    people = report_people(session, report, reporter)
-    return check_texts(people, report.texts(), report.not_names)
-
-
-def decide_route(session: Session, reporter: User, report: NewReport) -> Route:
-    assert reporter.school_id is not None  # file_report checked
-    if not report.staff_suspected:
-        if report.leadership_suspected:
-            raise Refused(
-                "Når en i skoleledelsen mistenkes, må også «ansatt mistenkt» være krysset av.",
-                field="staff_suspected",
-            )
-        if report.suspected_name.strip():
-            raise Refused(
-                "Velg bare hvem som mistenkes når du har svart ja på at en ansatt mistenkes.",
-                field="suspected_name",
-            )
-        return Route(hidden=False)
-    suspect = _suspect_user(session, report, reporter.school_id)
-    if suspect is None:
-        said = report.suspected_name.strip()
-        leadership = said == SUSPECT_LEADERSHIP or (not said and report.leadership_suspected)
-        return Route(hidden=True, answer=SUSPECT_LEADERSHIP if leadership else SUSPECT_UNKNOWN)
-    if suspect.id == reporter.id:
-        raise Refused(
-            "Du kan ikke melde deg selv som mistenkt her. Kontakt rektor eller skoleeier.",
-            field="suspected_name",
-        )
-    return Route(
-        hidden=is_school_leader(reporter.school_id, suspect), suspect=suspect, answer="named"
-    )
-
-
-def pupil_key(name: str, class_name: str) -> str:
-    return f"{' '.join(name.split()).casefold()}|{''.join(class_name.split()).casefold()}"
-
-
-def open_case_for(
-    session: Session,
-    school_id: int,
-    name: str,
-    class_name: str,
-    *,
-    hidden: bool = False,
-    pupil_id: int | None = None,
-) -> Case | None:
-    """The pupil's open case: the ordinary one, or the one hidden from the leadership.
-
-    A register pupil's case is found by the pupil's id, so a typo never splits it; a case
-    typed by name before the register knew the pupil (no id, same name and class) is theirs
-    too, and a report picked from the register ties it to them."""
-    same_pupil = Case.pupil_key == pupil_key(name, class_name)
-    if pupil_id is not None:
-        same_pupil = or_(Case.pupil_id == pupil_id, and_(Case.pupil_id.is_(None), same_pupil))
-    return (
-        session.execute(
-            select(Case)
-            .where(
-                Case.school_id == school_id,
-                same_pupil,
-                Case.status == OPEN,
-                Case.leadership_suspected.is_(hidden),
-            )
-            # The case tied by id before one only matched by name.
-            .order_by(Case.pupil_id.is_(None), Case.id)
-            .limit(1)
-        )
-        .scalars()
-        .first()
-    )
-
-
-def lock_pupil(session: Session, school_id: int, key: str) -> None:
-    """Take the pupil's filing lock for the rest of the transaction, before looking for
-    the pupil's open case: a concurrent filing about the same pupil waits here until this
-    one is committed, then finds its case and joins it (two reports at the same instant
-    would otherwise both find none and open two cases).
-
-    A lock row rather than a unique index over open cases: "the same pupil" is the
-    register's id or, for a typed pupil, the name and class (open_case_for), which no
-    index can state, and two register pupils may share a name and class. The row is
-    written, not read: a write waits for the row (PostgreSQL) or the write lock
-    (SQLite, where a read alone would not wait and would see the old state)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(PupilFilingLock)
-        .values(school_id=school_id, pupil_key=key, taken=0)
-        .on_conflict_do_nothing(index_elements=["school_id", "pupil_key"])
-    )
-    session.execute(
-        update(PupilFilingLock)
-        .where(PupilFilingLock.school_id == school_id, PupilFilingLock.pupil_key == key)
-        .values(taken=PupilFilingLock.taken + 1)
-    )
-
-
-def _bump(session: Session, series: str) -> int:
-    """The next number of a series, counted in this transaction: a concurrent filing
-    waits for the row (PostgreSQL) or the write lock (SQLite), and a rollback gives the
-    number back, so a series has no gaps."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(CaseSeries)
-        .values(name=series, last_number=0)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    bumped = session.execute(
-        update(CaseSeries)
-        .where(CaseSeries.name == series)
-        .values(last_number=CaseSeries.last_number + 1)
-        .returning(CaseSeries.last_number)
-    )
-    return int(bumped.scalar_one())
-
-
-def next_reference(session: Session, school: School, hidden: bool, now: dt.datetime) -> str:
-    year = oslo_time(now).year
-    if hidden:
-        series, prefix = f"skoleeier:{school.municipality_id}:{year}", f"{OWNER_PREFIX}{year}/"
-    else:
-        series, prefix = f"skole:{school.id}:{year}", f"{year}/"
-    while True:
-        reference = f"{prefix}{_bump(session, series):04d}"
-        # References given before the series existed (the case's id) are not given twice.
-        taken = session.execute(
-            select(Case.id).where(Case.school_id == school.id, Case.reference == reference)
-        ).first()
-        if taken is None:
-            return reference
+# Callers import these from here as they did before the split.
+__all__ = [
+    "SUSPECT_LEADERSHIP",
+    "SUSPECT_UNKNOWN",
+    "TO_LEADERSHIP",
+    "TO_OWNER",
+    "NewReport",
+    "Route",
+    "decide_route",
+    "file_report",
+    "lock_pupil",
+    "my_reports",
+    "open_case_for",
+    "pupil_key",
+    "report_names",
+    "report_people",
+]
 
 
 def _new_case(
@@ -392,6 +193,9 @@ def file_report(
     mentioned = [
         add_person(session, case, person).key for person in report.others if person.name.strip()
     ]
+    # Before the meldeskjema is made: the register's guardians are labelled in it, and
+    # the leak scanner knows their names (report_people asked about the same people).
+    bring_register_people(session, case, reporter.id, by, now)
     # Never cleared by a later report: the routing must not depend on later edits.
     case.staff_suspected = case.staff_suspected or report.staff_suspected
     if report.pupil_said_so and case.unsafe_since is None:

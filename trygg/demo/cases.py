@@ -2,7 +2,9 @@
 a fresh report, a case under investigation, and a plan whose evaluation is due this week.
 
 Dates are relative to `today`, so the demo always looks current. Idempotent: nothing is
-added when the school already has cases. All names are invented.
+added when the school already has cases. All names are invented. Each case is tied to its
+pupil in the demo register (trygg.demo.pupils), so the case page shows the guardians and
+a document can be sent to them; without a register the names are typed in.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from trygg.cases.documents import save_draft
 from trygg.cases.leadership import Receipt, assign_handler, receive, record_owner_report
 from trygg.cases.reports import NewReport, file_report
 from trygg.cases.workflow import finalise_step, start_document
+from trygg.demo.pupils import register_id
 from trygg.models import Case, School, User
 
 BY = audit.Initiator(user_id=None, email="demo-seed")
@@ -46,6 +49,7 @@ def seed_demo_cases(session: Session, archive: Archive, today: dt.date) -> int:
         archive,
         mona,
         NewReport(
+            pupil_id=register_id(session, school.id, "Sara", "Nilsen"),
             pupil_name="Sara Nilsen",
             pupil_class="6B",
             arena="friminutt",
@@ -70,6 +74,7 @@ def seed_demo_cases(session: Session, archive: Archive, today: dt.date) -> int:
         archive,
         per,
         NewReport(
+            pupil_id=register_id(session, school.id, "Leo", "Johansen"),
             pupil_name="Leo Johansen",
             pupil_class="5A",
             arena="digitalt",
@@ -121,6 +126,7 @@ def seed_demo_cases(session: Session, archive: Archive, today: dt.date) -> int:
         archive,
         mona,
         NewReport(
+            pupil_id=register_id(session, school.id, "Nora", "Haugen"),
             pupil_name="Nora Haugen",
             pupil_class="7C",
             arena="sfo_aks",

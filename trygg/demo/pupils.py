@@ -1,6 +1,8 @@
-"""The demo schools' pupil registers (about 100 pupils each, with guardians), so picking a
-pupil in the meldeskjema can be tried at once. Deterministic: the same names every time.
-The demo cases' pupils are among them, with their classes."""
+"""The demo schools' pupil registers (100 pupils each, two guardians each), so picking a
+pupil in the meldeskjema, the guardians on the case page and "Send til foresatte" can be
+tried at once. Deterministic: the same names every time. The demo cases' pupils
+(trygg.demo.cases, trygg.demo.year) are among them, with their classes, and their cases
+are tied to them (register_id)."""
 
 from __future__ import annotations
 
@@ -20,19 +22,35 @@ FIRST = ("Sara", "Leo", "Jonas", "Emma", "Mats", "Nora", "Ali", "Ella", "Filip",
 LAST = ("Nilsen", "Johansen", "Berg", "Hansen", "Eriksen", "Larsen", "Haugen", "Bakke", "Lie",
         "Moen")  # fmt: skip
 CLASSES = ("5A", "5B", "6A", "6B", "7A")
-# The demo cases' pupils (trygg.demo.cases), in their classes.
+# The pupils of trygg.demo.cases and the others its reports name, in their classes.
 CASE_PUPILS = (("Sara", "Nilsen", "6B"), ("Leo", "Johansen", "5A"), ("Jonas", "Berg", "6B"),
                ("Emma", "Hansen", "6B"), ("Mats", "Eriksen", "5A"))  # fmt: skip
+# Added after the first ones, so the pupils (and the protected one) before stay as they were.
+LATER_CASE_PUPILS = (("Nora", "Haugen", "7C"),)
+PUPILS_PER_SCHOOL = 100
 BY = audit.Initiator(user_id=None, email="demo-seed")
 
 
 def _records(offset: int) -> tuple[PupilRecord, ...]:
     named = list(CASE_PUPILS) if offset == 0 else []
-    for n in range(100 - len(named)):
+    for n in range(PUPILS_PER_SCHOOL - len(named)):
         first, last = FIRST[(n + offset) % len(FIRST)], LAST[(n * 7 + offset) % len(LAST)]
         pair = (first, last, CLASSES[n % len(CLASSES)])
         if all((first, last) != (f, la) for f, la, _ in named):
             named.append(pair)
+    if offset == 0:
+        named += LATER_CASE_PUPILS
+    # The pairs above repeat after twenty: the rest of the school, in rounds of every first
+    # name once (each round another last name for each), skipping names already there.
+    taken = {(f, la) for f, la, _ in named}
+    rounds = [
+        (first, LAST[(i + 3 * k + offset) % len(LAST)])
+        for k in range(len(LAST))
+        for i, first in enumerate(FIRST)
+    ]
+    rest = [pair for pair in rounds if pair not in taken]
+    for first, last in rest[: PUPILS_PER_SCHOOL - len(named)]:
+        named.append((first, last, CLASSES[len(named) % len(CLASSES)]))
     records = []
     for n, (first, last, klass) in enumerate(named):
         grade = int(klass[0])
@@ -49,6 +67,19 @@ def _records(offset: int) -> tuple[PupilRecord, ...]:
                         guardians)
         )  # fmt: skip
     return tuple(records)
+
+
+def register_id(session: Session, school_id: int, first: str, last: str) -> int | None:
+    """The demo register pupil a demo case is about; None without a register (the name
+    is then typed in, as for a pupil who is not in it)."""
+    return session.execute(
+        select(Pupil.id).where(
+            Pupil.school_id == school_id,
+            Pupil.first_name == first,
+            Pupil.last_name == last,
+            Pupil.active.is_(True),
+        )
+    ).scalar()
 
 
 def seed_demo_pupils(session: Session, now: dt.datetime) -> int:

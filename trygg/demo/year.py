@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from trygg.archive import Archive
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.overview import calendar_for
+from trygg.demo.pupils import register_id
 from trygg.demo.year_steps import DemoCase, Staff
 from trygg.demo.year_texts import PLAN_STORIES, SAFE_STORIES
-from trygg.models import Case, Notification, Pupil, School, User, utcnow
+from trygg.models import Case, Notification, School, User, utcnow
 from trygg.models.cases import CLOSED as CASE_CLOSED
 
 # What happens to a case, from its report to today.
@@ -149,14 +150,6 @@ def _school_day_from(calendar: SchoolCalendar, day: dt.date) -> dt.date:
     return day
 
 
-def _register_id(session: Session, school_id: int, first: str, last: str) -> int | None:
-    return session.execute(
-        select(Pupil.id).where(
-            Pupil.school_id == school_id, Pupil.first_name == first, Pupil.last_name == last
-        )
-    ).scalar()
-
-
 def _play(c: DemoCase, plot: Plot, today: dt.date) -> None:
     """The steps of one plot after the report."""
     if plot.path == FRESH:
@@ -234,7 +227,7 @@ def seed_demo_year(session: Session, archive: Archive, today: dt.date) -> int:
             )
             reported_on = school_days_before(calendar, today, plot.ago)
             c = DemoCase(session, archive, staff, calendar, stories[plot.story], reported_on)
-            c.file(pupil, _register_id(session, school.id, pupil[0], pupil[1]),
+            c.file(pupil, register_id(session, school.id, pupil[0], pupil[1]),
                    f"{other[0]} {other[1]}", pupil_said_so=plot.pupil_said_so,
                    hour=7 + number % 4)  # fmt: skip
             _play(c, plot, today)

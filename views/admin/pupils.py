@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -23,6 +23,13 @@ from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires, settings
 
 bp = Blueprint("admin_pupils", __name__, url_prefix="/admin/elever")
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, bool]:
+    """The admin menu links to the register for those who may import it."""
+    user = g.get("principal")
+    return {"nav_pupil_register": user is not None and can_import_pupils(user)}
 
 
 def _pending() -> Path:

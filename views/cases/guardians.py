@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from database import db
+from forms.base import BaseForm
 from forms.case_register import InformedForm, SendToGuardiansForm
 from trygg.accounts.permissions import can_inform_guardians, can_merge_cases, can_see_cases
 from trygg.accounts.principal import Principal
@@ -28,6 +29,7 @@ from trygg.cases.guardians import (
 )
 from trygg.cases.merging import merges_into
 from trygg.cases.notes import case_records
+from trygg.cases.register_people import bring_register_people
 from trygg.cases.reminders import mailer_for
 from trygg.cases.send_home_mail import SendRequest, send_to_guardians
 from trygg.cases.sending import final_documents
@@ -117,16 +119,55 @@ def send(case_id: int, document_id: int) -> Response | str:
             )
         except Refused as error:
             show_error(form, error)
+    retry = _retry_form(case, sent.failed_ids) if sent is not None and sent.failed else None
     # The password is shown once, on this response (never stored; pages are no-store).
+    # A failure part-way is a 200 too: what was sent is recorded as sent, and committed.
     return render_template(
         "cases/register/send.html",
-        form=form,
+        form=retry or form,
         sent=sent,
+        failure=gettext(sent.failure) if sent is not None and sent.failure else "",
         title=document_title(doc),
         guardians=guardian_lines(case),
-        confirm_ids=[g.id for g in guardians if needs_confirmation(case, g)],
+        confirm_ids=[
+            g.id
+            for g in guardians
+            if needs_confirmation(case, g) and (sent is None or g.id in sent.failed_ids)
+        ],
         case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
     )
+
+
+def _retry_form(case: Case, failed: tuple[int, ...]) -> SendToGuardiansForm:
+    """The form again, offering only the guardians the mail did not reach, ticked; a
+    confirmation they needed is asked for again."""
+    retry = SendToGuardiansForm(formdata=None)
+    retry.guardians.choices = [c for c in _guardian_choices(case) if int(c[0]) in failed]
+    retry.guardians.data = [str(i) for i in failed]
+    return retry
+
+
+@bp.route("/<id:case_id>/foresatte/elevregisteret", methods=["POST"])
+@requires(can_see_cases)
+def refresh(case_id: int) -> Response:
+    """Bring in what the register knows now (a register imported after the case was
+    opened): the other pupils it knows by name, and the guardians."""
+    case = _managed(case_id)
+    if case.status != OPEN:
+        flash(gettext("Saken er ikke åpen."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    added = bring_register_people(db.session, case, acting_user().id, audit_initiator(), now())
+    flash(
+        ngettext(
+            "%(num)d person fra elevregisteret er lagt til i saken.",
+            "%(num)d personer fra elevregisteret er lagt til i saken.",
+            len(added),
+        )
+        if added
+        else gettext("Elevregisteret har ingen flere personer til saken."),
+        "success",
+    )
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="foresatte"))
 
 
 def register_section(case: Case, user: Principal) -> dict[str, Any]:
@@ -181,8 +222,28 @@ def register_section(case: Case, user: Principal) -> dict[str, Any]:
             }
             for d in final_documents(db.session, case)
         ]
+    others = [
+        {
+            "label": a.label,
+            "name": a.name,
+            "from_register": a.pupil_id is not None,
+            "url": url_for("case_merge.link_person", case_id=case.id, key=a.key)
+            if manage and a.pupil_id is None
+            else "",
+        }
+        for a in case.actors
+        if a.kind == "pupil"
+    ]
     return {
         "guardians": guardian_lines(case),
+        "others": others,
+        "others_guardians": [
+            {"name": a.name, "label": a.label}
+            for a in case.actors
+            if a.kind == "guardian" and a.guardian_of
+        ],
+        "refresh_url": url_for("case_guardians.refresh", case_id=case.id) if manage else "",
+        "refresh_form": BaseForm() if manage else None,
         "informed": [
             {"on": date_text(e.on), "how": gettext(e.how), "guardians": e.guardians, "by": e.by}
             for e in informed_entries(db.session, case)

@@ -19,6 +19,8 @@ from trygg.cases.access import case_access, load_case
 from trygg.cases.downloads import pdf_file
 from trygg.cases.merging import link_pupil, merge_candidates, merge_cases, merged_into
 from trygg.cases.notes import load_attachment, open_attachment
+from trygg.cases.register_people import link_person as link_person_to_register
+from trygg.cases.register_people import unlinked_pupils
 from trygg.errors import NotFound, Refused
 from trygg.models import Case, CaseMerge
 from trygg.models.cases import MERGED
@@ -88,17 +90,28 @@ def merge(case_id: int) -> Response | str:
     )
 
 
+def _register_query() -> str:
+    # The search goes in the POST body, never the address: a pupil's name in a URL ends
+    # up in proxy and access logs.
+    return (request.form.get("q") or "")[:100] if request.method == "POST" else ""
+
+
+def _choosing() -> bool:
+    """A POST chooses a pupil, unless its button was «Søk» (then it only shows hits)."""
+    return request.form.get("action") != "search"
+
+
 @bp.route("/<id:case_id>/elevregisteret", methods=["GET", "POST"])
 @requires(can_see_cases)
 def link(case_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
     if not can_inform_guardians(current_user(), case_access(case)):
         abort(403)
-    query = (request.values.get("q") or "")[:100]
+    query = _register_query()
     found = search(db.session, case.school_id, query) if query else []
     form = LinkPupilForm()
     form.pupil_id.choices = [(str(p.id), f"{p.full_name}, {p.class_name}") for p in found]
-    if form.validate_on_submit():
+    if _choosing() and form.validate_on_submit():
         chosen = form.chosen()
         try:
             if chosen is None:
@@ -117,6 +130,51 @@ def link(case_id: int) -> Response | str:
         form=form,
         query=query,
         searched=bool(query),
+        case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
+    )
+
+
+@bp.route("/<id:case_id>/personer/<key>/elevregisteret", methods=["GET", "POST"])
+@requires(can_see_cases)
+def link_person(case_id: int, key: str) -> Response | str:
+    """Tie another pupil of the case to the register by hand (the register had no single
+    pupil by the name the case used): their guardians come in with their labels."""
+    case = case_or_404(case_id, edit=True)
+    if not can_inform_guardians(current_user(), case_access(case)):
+        abort(403)
+    person = next((a for a in unlinked_pupils(case) if a.key == key), None)
+    if person is None:
+        abort(404)
+    query = _register_query()
+    found = search(db.session, case.school_id, query) if query else []
+    form = LinkPupilForm()
+    form.pupil_id.choices = [(str(p.id), f"{p.full_name}, {p.class_name}") for p in found]
+    if _choosing() and form.validate_on_submit():
+        chosen = form.chosen()
+        try:
+            if chosen is None:
+                raise Refused("Søk etter eleven og velg henne eller ham.", field="pupil_id")
+            linked = link_person_to_register(
+                db.session, case, key, chosen, acting_user(), audit_initiator(), now()
+            )
+        except Refused as error:
+            show_error(form, error)
+        else:
+            flash(
+                gettext(
+                    "%(label)s er knyttet til %(name)s i elevregisteret.",
+                    label=linked.label,
+                    name=linked.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("cases.show", case_id=case.id, _anchor="foresatte"))
+    return render_template(
+        "cases/register/link_person.html",
+        form=form,
+        query=query,
+        searched=bool(query),
+        person={"key": person.key, "name": person.name, "label": person.label},
         case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
     )
 

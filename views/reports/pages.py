@@ -23,7 +23,7 @@ from forms.reports import (
     OtherPupilForm,
     ReportForm,
 )
-from trygg.accounts.permissions import can_file_report, can_search_pupils
+from trygg.accounts.permissions import can_file_report
 from trygg.calendar.formats import stored_text, timestamp_text
 from trygg.cases.actors import PersonInput, roster
 from trygg.cases.documents import DocumentProblems
@@ -32,9 +32,9 @@ from trygg.cases.names_check import NameCheck, NamesToCheck
 from trygg.cases.receipts import ReportReceipt, open_receipt, receipt_word
 from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
 from trygg.errors import Refused
-from trygg.pupils import register
 from views.cases.loading import acting_user, archive, now, own_report_or_404
 from views.documents.name_questions import ADD_PERSON, apply_answers, confirmed_words, show
+from views.reports import pupil_picking
 from web.converters import parse_id
 from web.files import attachment
 from web.form_errors import add_error, show_error
@@ -124,44 +124,6 @@ def _show_problems(form: ReportForm, error: DocumentProblems) -> None:
         add_error(form, None, problem)
 
 
-def _pick_pupil(form: ReportForm) -> list[dict[str, Any]] | None:
-    """The no-JS pupil search: "Søk" lists the school's matching pupils, "Velg" ties the
-    report to one, "Velg en annen elev" unties it. Everything typed is kept. Returns the
-    matches to list, or None when the request was none of these."""
-    user = current_user()
-    school_id = user.school_id or 0
-    if "clear_pupil" in request.form:
-        form.pupil_id.data = ""
-        return []
-    picked = request.form.get("pick_pupil")
-    if picked is not None:
-        try:
-            pupil = register.pupil_for_report(db.session, school_id, parse_id(picked) or 0)
-        except Refused as error:
-            add_error(form, "pupil_search", gettext(error.message, **error.params))
-            return []
-        form.pupil_id.data = str(pupil.id)
-        form.pupil_name.data, form.pupil_class.data = pupil.full_name, pupil.class_name
-        return []
-    if "search_pupil" not in request.form or not can_search_pupils(user, school_id):
-        return None
-    found = register.search(db.session, school_id, form.pupil_search.data or "")
-    return [{"id": p.id, "name": p.full_name, "class": p.class_name} for p in found]
-
-
-def _picked(form: ReportForm) -> dict[str, Any] | None:
-    """The register pupil the form is tied to, as the reporter sees it."""
-    pupil_id = parse_id(form.pupil_id.data)
-    user = current_user()
-    if pupil_id is None or not can_search_pupils(user, user.school_id or 0):
-        return None
-    try:
-        pupil = register.pupil_for_report(db.session, user.school_id or 0, pupil_id)
-    except Refused:
-        return None  # file_report says so at the field
-    return {"name": pupil.full_name, "class": pupil.class_name}
-
-
 def _change_rows(form: ReportForm) -> bool:
     """The no-JS "add row" / "remove row" buttons: re-render, keeping everything typed."""
     if "add_row" in request.form:
@@ -217,8 +179,10 @@ def new() -> str | Response:
         # "Which Ola?" answers rewrite the text as typed, before anything reads it.
         people = report_people(db.session, _new_report(form), acting_user())
         apply_answers(_text_fields(form), people, request.form)
-        matches = _pick_pupil(form)
+        matches = pupil_picking.pick_pupil(form)
         if matches is not None:
+            if "search_pupil" in request.form and pupil_picking.wants_json():
+                return pupil_picking.matches_json(matches)
             return _render_form(form, matches=matches)
         if _change_rows(form):
             return _render_form(form)
@@ -285,7 +249,8 @@ def _render_form(
         blank_row=OtherPupilForm(formdata=None, prefix="others-__index__-"),
         next_index=form.others.last_index + 1,
         max_rows=MAX_OTHER_PUPILS,
-        picked=_picked(form),
+        picked=pupil_picking.picked(form),
+        search_as_you_type=pupil_picking.search_as_you_type(),
         # None: no search made; a list (maybe empty): the search's matches.
         matches=matches if "search_pupil" in request.form else None,
     )

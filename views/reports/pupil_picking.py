@@ -1,0 +1,112 @@
+"""Picking the pupil of a meldeskjema from the school's register (issue 13).
+
+Without JavaScript the form's own buttons do it: "Søk" lists the matching pupils, "Velg"
+ties the report to one, "Velg en annen elev" unties it. static/js/pupil_search.js sends
+the same "Søk" request as the reporter types and asks for the matches as JSON, for a
+combobox under the field; it also suggests names for the other pupils' rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext, ngettext
+from werkzeug.wrappers import Response
+
+from database import db
+from forms.reports import ReportForm
+from trygg.accounts.permissions import can_search_pupils
+from trygg.errors import Refused
+from trygg.models import Pupil
+from trygg.pupils import register
+from trygg.pupils.report_search import find_for_report, school_has_register
+from views.cases.loading import now
+from web.converters import parse_id
+from web.form_errors import add_error
+from web.gate import audit_initiator, current_user
+
+
+def pick_pupil(form: ReportForm) -> list[dict[str, Any]] | None:
+    """The form's pupil buttons: "Søk" lists the school's matching pupils (also when the
+    script sends it), "Velg" ties the report to one, "Velg en annen elev" unties it.
+    Everything typed is kept. Returns the matches to list, or None when the request was
+    none of these."""
+    user = current_user()
+    school_id = user.school_id or 0
+    if "clear_pupil" in request.form:
+        form.pupil_id.data = ""
+        return []
+    picked = request.form.get("pick_pupil")
+    if picked is not None:
+        try:
+            pupil = register.pupil_for_report(db.session, school_id, parse_id(picked) or 0)
+        except Refused as error:
+            add_error(form, "pupil_search", gettext(error.message, **error.params))
+            return []
+        form.pupil_id.data = str(pupil.id)
+        form.pupil_name.data, form.pupil_class.data = pupil.full_name, pupil.class_name
+        return []
+    if "search_pupil" not in request.form:
+        return None
+    if not can_search_pupils(user, school_id):
+        return []  # a search never files the report
+    found = find_for_report(
+        db.session, school_id, form.pupil_search.data or "", audit_initiator(), now()
+    )
+    return [
+        {"id": p.id, "name": p.full_name, "class": p.class_name, "label": _label(p)} for p in found
+    ]
+
+
+def search_as_you_type() -> bool:
+    """Whether the form offers the script's search: the reporter may search, and the
+    school has a register to search in."""
+    user = current_user()
+    school_id = user.school_id or 0
+    return can_search_pupils(user, school_id) and school_has_register(db.session, school_id)
+
+
+def _label(pupil: Pupil) -> str:
+    return f"{pupil.full_name}, {pupil.class_name}"
+
+
+def wants_json() -> bool:
+    """static/js/pupil_search.js asks for the search's matches alone, as JSON."""
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
+
+
+def matches_json(matches: list[dict[str, Any]]) -> Response:
+    """The search as the user types: the same request as the "Søk" button (the whole form,
+    so a session that ran out keeps what was typed, web.gate), answered with the matches
+    alone: the register's id, name and class of each, and the sentence the list's live
+    region reads out. Nothing of the form or of any case is sent back."""
+    count = len(matches)
+    if not count:
+        status = gettext("Ingen elever i registeret passer.")
+    elif count >= register.SEARCH_LIMIT:
+        status = gettext(
+            "Viser de %(count)d første elevene som passer. Skriv mer for å finne eleven. "
+            "Bruk pil ned og opp for å velge.",
+            count=count,
+        )
+    else:
+        status = ngettext(
+            "%(num)d elev passer. Bruk pil ned og opp for å velge.",
+            "%(num)d elever passer. Bruk pil ned og opp for å velge.",
+            count,
+        )
+    return jsonify({"pupils": matches, "status": status})
+
+
+def picked(form: ReportForm) -> dict[str, Any] | None:
+    """The register pupil the form is tied to, as the reporter sees it."""
+    pupil_id = parse_id(form.pupil_id.data)
+    user = current_user()
+    if pupil_id is None or not can_search_pupils(user, user.school_id or 0):
+        return None
+    try:
+        pupil = register.pupil_for_report(db.session, user.school_id or 0, pupil_id)
+    except Refused:
+        return None  # file_report says so at the field
+    return {"name": pupil.full_name, "class": pupil.class_name}
