@@ -9,6 +9,8 @@ from database import db
 from trygg.calendar.clock import oslo_now
 from trygg.cases import reminders
 from trygg.config import Settings
+from trygg.jobs.cleanup import expire_old_jobs, remove_files
+from trygg.jobs.outputs import open_outputs
 from trygg.models import utcnow
 from trygg.models.security import prune
 
@@ -16,7 +18,8 @@ from trygg.models.security import prune
 def register(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
-        """Sender påminnelser om frister (i appen og på e-post) og glemmer gamle innloggingsforsøk."""
+        """Sender påminnelser om frister (i appen og på e-post), glemmer gamle innloggingsforsøk
+        og sletter gamle eksportfiler."""
         settings: Settings = current_app.extensions["trygg.settings"]
         result = reminders.run(
             db.session,
@@ -30,9 +33,14 @@ def register(app: Flask) -> None:
         # the commit: on SQLite a second connection would wait for the session's lock).
         with db.engine.begin() as connection:
             forgotten = prune(connection, settings.login_policy, utcnow())
+        # Old jobs' files (trygg.jobs.cleanup): the rows first, the files after the commit.
+        cleanup = expire_old_jobs(db.session, utcnow(), settings.job_results_kept)
+        db.session.commit()
+        remove_files(db.session, open_outputs(settings))
         click.echo(
             f"Påminnelser: {result.alerts} nye varsler, {result.emailed} e-poster sendt, "
-            f"{result.failed} feilet. Gamle innloggingsforsøk glemt: {forgotten}."
+            f"{result.failed} feilet. Gamle innloggingsforsøk glemt: {forgotten}. "
+            f"Gamle eksportfiler slettet: {len(cleanup.expired)}."
         )
         if result.failed:
             raise SystemExit(1)

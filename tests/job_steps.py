@@ -1,14 +1,16 @@
 """Shared steps for the background job tests: a real huey consumer (worker threads) on
-the app's own queue, and waiting for a job row to finish."""
+the app's own queue, waiting for a job row to finish, and reading a job's file."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from trygg.jobs.outputs import FOLDER, FolderOutputs, output_ext
 from trygg.jobs.queue import JobQueue
 from trygg.models import Job
 from trygg.models.jobs import DONE, FAILED
@@ -41,3 +43,11 @@ def finished(session: Session, job_id: int) -> Job:
             return job
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not finish")
+
+
+def job_file(output_dir: Path, job: Job) -> bytes:
+    """The job's file as the job file store holds it (verified against its SHA-256);
+    `output_dir` is the settings' OUTPUT_DIR (the app fixture's is tmp_path/output)."""
+    assert job.result_sha256 is not None and job.result_name is not None
+    outputs = FolderOutputs(output_dir / FOLDER)
+    return outputs.get(job.id, job.result_sha256, output_ext(job.result_name))

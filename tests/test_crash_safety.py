@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import DEMO_PASSWORD
 from tests.factories.users import demo_email
 from tests.live_server import Client, live_server
-from tests.report_pages import report_data
+from tests.report_pages import report_form
 from trygg.accounts.roles import ANSATT, KONTAKTLAERER, LEDELSE
 from trygg.archive import INCOMING_PREFIX, FolderArchive
 from trygg.models import ArchivedFile
@@ -36,19 +36,6 @@ pytestmark = pytest.mark.slow
 REPORTERS = (demo_email(ANSATT), demo_email(KONTAKTLAERER), demo_email(LEDELSE))
 # Liveness limit only: how long the reporters may take to archive the first documents.
 FIRST_FILES_TIMEOUT_SECONDS = 60.0
-
-
-def report_form(number: int, token: str) -> dict[str, str]:
-    """A report about a pupil of its own, so every one opens a case and archives a file."""
-    data = report_data(
-        pupil_name=f"Elev Nummer{number}",
-        pupil_class="7A",
-        account="Eleven sa at de andre ikke lar henne være med i friminuttet.",
-        intervention="Snakket med klassen med en gang.",
-        kinds="utestenging",
-        **{"others-0-name": "", "others-0-role": "", "others-0-aliases": ""},
-    )
-    return {"csrf_token": token, **{key: str(value) for key, value in data.items()}}
 
 
 def archive_files(archive: FolderArchive) -> list[Path]:

@@ -17,9 +17,8 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tests.acknowledgement_steps import publish_direct, sign_direct
-from tests.factories.cases import archive_for
 from tests.factories.users import user
-from tests.job_steps import consumer, finished
+from tests.job_steps import consumer, finished, job_file
 from trygg.jobs import ACKNOWLEDGEMENTS_PDF, start_job
 from trygg.jobs.exports import NO_ACKNOWLEDGEMENTS
 from trygg.jobs.queue import JobQueue
@@ -67,7 +66,7 @@ def test_the_kvitteringer_become_one_pdf_in_the_worker(
     assert (job.status, job.progress, job.error) == (DONE, 100, None)
     assert job.attempts == 1 and job.finished_at is not None
     assert job.result_name == "kvitteringer_2026-2027_v1.pdf"
-    pdf = PdfReader(io.BytesIO(archive_for(tmp_path).get(job.result_sha256 or "", "pdf")))
+    pdf = PdfReader(io.BytesIO(job_file(tmp_path / "output", job)))
     # One bookmark per kvittering, in the register's order (by name).
     assert [item.title for item in pdf.outline] == ["Mona Ruud", "Per Olsen"]  # type: ignore[union-attr]
 

@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, stream_encode_multipart
 
 from tests.attachment_files import jpeg, pdf, png
+from tests.case_pdf_job import whole_case_pdf
 from tests.conftest import csrf_token, log_in
 from tests.document_pages import audit_details, documents, send_home, text_of
 from tests.factories.cases import case_at, sara_report
@@ -295,9 +296,10 @@ def test_the_combined_pdf_holds_notes_and_attachments_and_the_home_copy_never_do
     url = f"/saker/{case.id}/vedlegg/{mistaken.id}/trekk-tilbake"
     client.post(url, data={"csrf_token": csrf_token(client, url), "reason": "Feil sak."})
 
-    response = client.get(f"/saker/{case.id}/samlet.pdf")
+    made = whole_case_pdf(client, session, case.id)
 
-    assert response.status_code == 200, text_of(response)[:2000]
+    response = made.download
+    assert response is not None and response.status_code == 200, made.page[:2000]
     reader = PdfReader(io.BytesIO(response.data))
     titles = [item.title for item in reader.outline]  # type: ignore[union-attr]
     assert titles == [
@@ -318,7 +320,7 @@ def test_the_combined_pdf_holds_notes_and_attachments_and_the_home_copy_never_do
     assert "Feil sak" not in section  # a withdrawn attachment leaves the PDF
     # The image is a page of its own, the PDF attachment its one blank page.
     assert len(reader.pages) == section_page + 1 + 2
-    assert audit_details(session, case, "case.bundle_downloaded") == [{}]
+    assert audit_details(session, case, "case.bundle_downloaded") == [{"job": made.job.id}]
 
     # The copy for home is the plan alone: no notes section, no attachment pages.
     [plan] = documents(session, case.id, "aktivitetsplan")

@@ -1,5 +1,5 @@
-"""PDFs leaving the case page: the whole case as one PDF with bookmarks, a password-
-protected copy to send home (AES-256, the archive copy untouched), both audited, and the
+"""PDFs leaving the case page: the whole case as one PDF with bookmarks (a background job
+since the direct download was retired), a password-protected copy to send home (AES-256, the archive copy untouched), both audited, and the
 leak scanner over the PDF's own text."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.case_pdf_job import whole_case_pdf
 from tests.conftest import log_in
 from tests.document_pages import audit_details, documents, send_home, text_of
 from tests.factories.cases import archive_for, case_at
@@ -32,11 +33,22 @@ def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
     case = case_at(session, tmp_path, "planned")
     log_in(client, HANDLER)
     page = text_of(client.get(f"/saker/{case.id}"))
-    assert f'href="/saker/{case.id}/samlet.pdf"' in page
+    # Only the job's button: the direct download is retired (an old link leads back here).
+    assert f'action="/saker/{case.id}/samlet-pdf"' in page
+    assert "samlet.pdf" not in page
+    old = client.get(f"/saker/{case.id}/samlet.pdf")
+    assert old.status_code == 302
+    assert old.headers["Location"] == f"/saker/{case.id}#dokumenter"
+    assert "Lag hele saken som PDF" in text_of(client.get(old.headers["Location"]))
+    # The old address tells nobody else the case exists (not routed to the school owner).
+    owner = client.application.test_client()
+    log_in(owner, demo["skoleeier"])
+    assert owner.get(f"/saker/{case.id}/samlet.pdf").status_code == 404
 
-    response = client.get(f"/saker/{case.id}/samlet.pdf")
+    made = whole_case_pdf(client, session, case.id)
 
-    assert response.status_code == 200, text_of(response)[:2000]
+    response = made.download
+    assert response is not None and response.status_code == 200, made.page[:2000]
     assert response.headers["Content-Disposition"].endswith("_saksdokumenter.pdf")
     reader = PdfReader(io.BytesIO(response.data))
     titles = [item.title for item in reader.outline]  # type: ignore[union-attr]
@@ -47,7 +59,7 @@ def test_the_whole_case_as_one_pdf_with_a_bookmark_per_document(
     ]
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Elev A" in text and "Jonas" not in text
-    assert audit_details(session, case, "case.bundle_downloaded") == [{}]
+    assert audit_details(session, case, "case.bundle_downloaded") == [{"job": made.job.id}]
 
 
 def test_a_password_protected_copy_for_home_leaves_the_archive_alone(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.admin_pages import audit_events, error_summary
 from tests.case_pages import fresh, logged_in, post_form
+from tests.case_pdf_job import whole_case_pdf
 from tests.factories.cases import case_at
 from tests.factories.users import HANDLER, RECTOR
 from trygg.calendar.clock import oslo_now
@@ -151,8 +152,8 @@ def test_the_closing_decision_is_in_the_whole_case_pdf(
 ) -> None:
     case = case_at(session, tmp_path, "closed")
     rektor = logged_in(app.test_client(), RECTOR)  # type: ignore[attr-defined]
-    response = rektor.get(f"/saker/{case.id}/samlet.pdf")
-    assert response.status_code == 200
+    response = whole_case_pdf(rektor, session, case.id).download
+    assert response is not None and response.status_code == 200
     reader = PdfReader(io.BytesIO(response.data))
     titles = [item.title for item in reader.outline]  # type: ignore[union-attr]
     assert titles[-2:] == ["Evaluering av aktivitetsplan nr. 1", "Avslutning av saken"]

@@ -1,6 +1,7 @@
 """What the case's files answer when they cannot be delivered, each with its own page:
 a damaged archive says the file cannot be fetched (500), a labelled person's name in a
-PDF is named on the leak page (422), a case with nothing final says why; and two saves
+PDF is named on the leak page (422), a case with nothing final says why; the whole case
+(a background job, tests/case_pdf_job.py) says the same on its job page; and two saves
 or two archivings that meet in the same instant lose nothing.
 
 The database, the archive and LibreOffice are the real ones."""
@@ -20,6 +21,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from tests.case_pdf_job import whole_case_pdf
 from tests.conftest import csrf_token, log_in
 from tests.document_pages import (
     archived,
@@ -36,14 +38,12 @@ from tests.factories.content import PLAN
 from tests.factories.users import HANDLER, RECTOR, user
 from trygg.cases.actors import PersonInput
 from trygg.cases.registry import register_person
+from trygg.jobs.exports import CASE_PDF_NAME_LEAK
 from trygg.models import ArchivedFile, Case, CaseDocument
+from trygg.models.jobs import FAILED
 
 # The plan mentions a family by surname; nobody of that name was in the case then.
 BACKGROUND = "Saken ble tatt opp på foreldremøtet hjemme hos familien Strand."
-
-
-def bundle_url(case: Case) -> str:
-    return f"/saker/{case.id}/samlet.pdf"
 
 
 def archived_pdfs(session: Session, case: Case) -> list[ArchivedFile]:
@@ -121,16 +121,17 @@ def test_the_whole_case_from_a_damaged_archive_says_the_file_cannot_be_fetched(
         path.write_bytes(path.read_bytes() + b"changed on disk")
     log_in(client, HANDLER)
 
-    response = client.get(bundle_url(case))
+    made = whole_case_pdf(client, session, case.id)
 
-    # Not «Ingen dokumenter» (404): the documents exist, the archive is damaged.
-    assert response.status_code == 500
-    shown = text_of(response)
-    assert "Filen kan ikke hentes" in shown and said in shown
-    assert "Ingen dokumenter" not in shown
-    assert f'href="/saker/{case.id}"' in shown
-    # The PDFs made for the other documents on the way are not archived either.
-    assert archived_pdfs(session, case) == []
+    # Not «Ingen dokumenter»: the documents exist, the archive is damaged.
+    assert made.job.status == FAILED and said in (made.job.error or "")
+    assert "Eksporten mislyktes." in made.page and said in made.page
+    assert "Ingen dokumenter" not in made.page
+    assert f'href="/saker/{case.id}"' in made.page
+    # The job committed the PDFs of the intact documents it made on the way (each is
+    # what its own download archives); the damaged one has none, and nothing was handed out.
+    assert plan.id not in [f.document_id for f in archived_pdfs(session, case)]
+    assert made.download is None and made.job.result_sha256 is None
     assert audit_details(session, case, "case.bundle_downloaded") == []
 
 
@@ -143,17 +144,23 @@ def test_a_name_in_the_whole_case_pdf_is_named_on_the_leak_page(
     client: FlaskClient, session: Session, demo: dict[str, str], tmp_path: Path
 ) -> None:
     case = case_whose_plan_names_someone_added_later(session, tmp_path)
+    [plan] = documents(session, case.id, "aktivitetsplan")
     log_in(client, HANDLER)
 
-    response = client.get(bundle_url(case))
+    made = whole_case_pdf(client, session, case.id)
 
+    # The job's message is kept in its row, so it names no one: it says where to look.
+    assert made.job.status == FAILED and made.job.error == CASE_PDF_NAME_LEAK
+    assert CASE_PDF_NAME_LEAK in made.page and "Strand" not in made.page
+    assert f'href="/saker/{case.id}"' in made.page
+    assert plan.id not in [f.document_id for f in archived_pdfs(session, case)]
+    assert audit_details(session, case, "case.bundle_downloaded") == []
+    # Where it points: the document's own PDF names the name on the leak page.
+    response = client.get(download_url(case, plan, "pdf"))
     assert response.status_code == 422
     shown = text_of(response)
     assert "Navn på personer i saken står i dokumentet" in shown
     assert "Navnet «Strand» står i PDF-en (Aktivitetsplan, versjon 1)" in shown
-    assert f'href="/saker/{case.id}"' in shown
-    assert archived_pdfs(session, case) == []
-    assert audit_details(session, case, "case.bundle_downloaded") == []
 
 
 @pytest.mark.libreoffice
@@ -200,15 +207,18 @@ def test_a_case_with_nothing_final_says_so(
     session.add(case)
     session.commit()
     log_in(client, RECTOR)
+    # The case page offers the button only when something is final; a link kept from
+    # before leads to the case page.
+    assert "samlet-pdf" not in text_of(client.get(f"/saker/{case.id}"))
+    old = client.get(f"/saker/{case.id}/samlet.pdf")
+    assert old.status_code == 302 and old.headers["Location"].startswith(f"/saker/{case.id}")
 
-    response = client.get(bundle_url(case))
+    # A form kept from before: the reason, and the way back to the case.
+    made = whole_case_pdf(client, session, case.id)
 
-    # A link typed or kept from before: the reason, and the way back to the case. The
-    # case page itself offers the link only when something is final.
-    assert response.status_code == 422
-    shown = text_of(response)
-    assert "Saken har ingen ferdigstilte dokumenter ennå." in shown
-    assert f'href="/saker/{case.id}"' in shown
+    assert made.job.status == FAILED
+    assert "Saken har ingen ferdigstilte dokumenter ennå." in made.page
+    assert f'href="/saker/{case.id}"' in made.page
     assert audit_details(session, case, "case.bundle_downloaded") == []
 
 

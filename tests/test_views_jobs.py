@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tests.acknowledgement_steps import REGISTER, publish_direct, sign_direct
 from tests.admin_pages import audit_events
 from tests.conftest import csrf_token, log_in
-from tests.factories.cases import archive_for
-from tests.job_steps import consumer, finished
+from tests.job_steps import consumer, finished, job_file
 from trygg.jobs.queue import JobQueue
 from trygg.pdf import ConverterService
 
@@ -61,7 +60,7 @@ def test_the_rektor_follows_the_export_to_the_download(
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert "kvitteringer_2026-2027_v1.pdf" in download.headers["Content-Disposition"]
     job = finished(session, job_id)
-    assert archive_for(tmp_path).get(job.result_sha256 or "", "pdf") == download.data
+    assert job_file(tmp_path / "output", job) == download.data
     (event,) = audit_events(session, "acknowledgement.merged_downloaded")
     assert event.object_id == str(plan.id) and f'"job": {job_id}' in (event.details or "")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from forms.base import BaseForm
@@ -58,3 +58,5 @@ class ImportConfirmForm(BaseForm):
     # half-checked is stored between the two steps.
     csv_text = HiddenField()
     school = HiddenField()
+    # The invitations go out by a background job (trygg.jobs.invitations), not in the request.
+    invite = BooleanField(_("Send invitasjon på e-post til de nye brukerne med en gang"))

@@ -4,7 +4,9 @@
  * Without this script the page reloads itself (a <meta> refresh inside <noscript>) and
  * has an "Oppdater" link; with it, the bar, the percentage and the status follow the
  * job's status URL (data-status-url, JSON) once a second until the job is finished,
- * and the download link or the error message appears without a reload.
+ * and the download link or the error message appears without a reload. A job that makes
+ * no file (the invitations) sends its report instead: the summary and the people who did
+ * not get their invitation fill the page's report section (templates/jobs/_report.html).
  */
 (function () {
   "use strict";
@@ -38,6 +40,39 @@
       download.hidden = false;
     }
     box.querySelector("#job-refresh").hidden = job.finished;
+    if (job.report) {
+      showReport(job.report);
+    }
+  }
+
+  function cell(row, text) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    row.appendChild(td);
+  }
+
+  function showReport(report) {
+    var section = document.getElementById("job-report");
+    if (!section) {
+      return;
+    }
+    section.querySelector("#job-summary").textContent = report.summary;
+    var skipped = section.querySelector("#job-skipped");
+    skipped.textContent = report.skipped;
+    skipped.hidden = !report.skipped;
+    var rows = report.failures.map(function (person) {
+      var row = document.createElement("tr");
+      cell(row, person.name);
+      cell(row, person.email);
+      cell(row, person.reason);
+      return row;
+    });
+    section.querySelector("#job-failure-rows").replaceChildren.apply(
+      section.querySelector("#job-failure-rows"),
+      rows
+    );
+    section.querySelector("#job-failures").hidden = rows.length === 0;
+    section.hidden = false;
   }
 
   function poll(box) {

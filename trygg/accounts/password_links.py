@@ -38,6 +38,10 @@ MAX_AGE: Final = {INVITATION: dt.timedelta(days=7), RESET: dt.timedelta(hours=1)
 RESETS_PER_HOUR: Final = 3
 _SALT = "trygg.password-link"
 
+# The page a link opens (views/auth/password_links.set_password), for links made outside a
+# request (the invitations job has no url_for); a test keeps the two equal.
+LINK_PATH = "/konto/nytt-passord/"
+
 LINK_INVALID = (
     "Lenken virker ikke lenger. Den kan være brukt eller for gammel. Be om en ny lenke, "
     "eller kontakt den som administrerer Trygg ved skolen."
@@ -61,6 +65,11 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 def make_token(secret_key: str, user: User, purpose: Purpose) -> str:
     return str(_serializer(secret_key).dumps({"u": user.id, "p": purpose, "f": _fingerprint(user)}))
+
+
+def invitation_link(base_url: str, secret_key: str, user: User) -> str:
+    token = make_token(secret_key, user, INVITATION)
+    return f"{base_url.rstrip('/')}{LINK_PATH}{token}"
 
 
 def user_for_token(session: Session, secret_key: str, token: str) -> LinkUser:

@@ -164,6 +164,8 @@ class ImportResult:
     created: int
     # Of those, the accounts whose role waits for the school's leadership.
     pending: int
+    # The new accounts in the file's order: whom the invitations go to.
+    user_ids: tuple[int, ...] = ()
 
 
 def import_staff(
@@ -176,6 +178,7 @@ def import_staff(
 ) -> ImportResult:
     """Creates the accounts without passwords: the admin sends each an invitation."""
     pending = 0
+    user_ids: list[int] = []
     for row in rows:
         added = add_user(
             session,
@@ -192,5 +195,6 @@ def import_staff(
             by,
         )
         pending += added.pending is not None
+        user_ids.append(added.user.id)
     audit.record(session, by, "staff.imported", "school", school_id, {"count": len(rows)})
-    return ImportResult(len(rows), pending)
+    return ImportResult(len(rows), pending, tuple(user_ids))

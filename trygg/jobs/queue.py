@@ -3,14 +3,14 @@ Redis when REDIS_URL is set (several app servers and workers sharing one queue).
 
 The web app only enqueues (`JobQueue.enqueue`); `python -m trygg.jobs.worker` consumes.
 Both build the same JobQueue from the settings, so the task names match. Beside the
-exports the worker runs two periodic tasks: the daily reminders (the same run as
-`flask send-reminders`, which stays for cron) and, every minute and at start-up, the
-recovery of jobs a dead worker left behind.
+exports the worker runs two periodic tasks: the daily run (the same as `flask
+send-reminders`, which stays for cron: reminders, forgetting old login attempts, deleting
+old jobs' files) and, every minute and at start-up, the recovery of jobs a dead worker
+left behind (trygg.jobs.runner).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from functools import cached_property
 from typing import Any
@@ -23,7 +23,9 @@ from trygg.archive import Archive, open_archive
 from trygg.calendar.clock import oslo_now
 from trygg.cases import reminders
 from trygg.config import Settings
-from trygg.jobs.runner import MAX_ATTEMPTS, STALE_AFTER, recover, run_job
+from trygg.jobs.cleanup import Cleanup, expire_old_jobs, remove_files
+from trygg.jobs.outputs import JobOutputs, open_outputs
+from trygg.jobs.runner import MAX_ATTEMPTS, recover, run_job
 from trygg.models import utcnow
 from trygg.models.security import prune
 from trygg.pdf import ConverterPool, shared_pool
@@ -47,15 +49,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 class JobQueue:
-    def __init__(self, settings: Settings, name: str = "trygg") -> None:
+    def __init__(self, settings: Settings, name: str | None = None) -> None:
         self.settings = settings
+        # One name for the web nodes and the worker: JOB_QUEUE_NAME unless told otherwise.
+        name = name or settings.job_queue_name
         self.huey: Huey
         if settings.redis_url:
             self.huey = RedisHuey(name, url=settings.redis_url)
         else:
             settings.instance_dir.mkdir(parents=True, exist_ok=True)
             self.huey = SqliteHuey(name, filename=str(settings.instance_dir / QUEUE_FILE))
-        self.stale_after = STALE_AFTER
+        self.lease = settings.job_lease
         # huey's own retries; `recover` picks up what they do not (a killed worker).
         self._run = self.huey.task(
             retries=MAX_ATTEMPTS - 1, retry_delay=RETRY_DELAY, name="trygg.run_job"
@@ -81,6 +85,10 @@ class JobQueue:
     def archive(self) -> Archive:
         return open_archive(self.settings)
 
+    @cached_property
+    def outputs(self) -> JobOutputs:
+        return open_outputs(self.settings)
+
     @property
     def converters(self) -> ConverterPool | None:
         addresses = self.settings.converters
@@ -88,12 +96,18 @@ class JobQueue:
 
     def run(self, job_id: int) -> str:
         return run_job(
-            self.sessions, self.archive, self.converters, job_id, stale_after=self.stale_after
+            self.sessions,
+            self.archive,
+            self.outputs,
+            self.converters,
+            job_id,
+            settings=self.settings,
+            lease=self.lease,
         )
 
     def recover(self) -> list[int]:
         with self.sessions() as session:
-            ids = recover(session, utcnow(), self.stale_after)
+            ids = recover(session, utcnow(), self.lease)
             session.commit()
         for job_id in ids:
             self.enqueue(job_id)
@@ -112,13 +126,17 @@ class JobQueue:
             session.commit()
         with self.sessions.kw["bind"].begin() as connection:
             prune(connection, settings.login_policy, utcnow())
+        self.clean_up()
         return result
+
+    def clean_up(self) -> Cleanup:
+        """Old jobs' files deleted, old rows forgotten (trygg.jobs.cleanup)."""
+        with self.sessions() as session:
+            cleanup = expire_old_jobs(session, utcnow(), self.settings.job_results_kept)
+            session.commit()
+            remove_files(session, self.outputs)
+        return cleanup
 
     def close(self) -> None:
         if "sessions" in self.__dict__:
             self.sessions.kw["bind"].dispose()
-
-
-def stale_after(queue: JobQueue, delta: dt.timedelta) -> None:
-    """Tests shorten the heartbeat limit to see a dead worker's job recovered."""
-    queue.stale_after = delta

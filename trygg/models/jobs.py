@@ -19,7 +19,9 @@ QUEUED = "queued"
 RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
-JOB_STATUSES = (QUEUED, RUNNING, DONE, FAILED)
+# Done long ago: the file is deleted (trygg.jobs.cleanup); the row says so to its owner.
+EXPIRED = "expired"
+JOB_STATUSES = (QUEUED, RUNNING, DONE, FAILED, EXPIRED)
 
 
 class Job(Base):

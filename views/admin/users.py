@@ -32,8 +32,10 @@ from trygg.accounts.permissions import (
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import role_name
 from trygg.errors import Refused
+from trygg.jobs import INVITATIONS, invitations
 from trygg.models import utcnow
 from views.admin import audit_log
+from views.jobs.pages import start as start_job
 from web.converters import parse_id, query_id, query_page
 from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, current_user, requires
@@ -254,7 +256,9 @@ def import_staff() -> str:
         if not can_manage_user(admin, school_id, admin.municipality_id):
             abort(403)
         preview = staff_import.parse_staff_csv(db.session, text, school_id)
-        confirm = ImportConfirmForm(formdata=None, data={"csv_text": text, "school": school_id})
+        confirm = ImportConfirmForm(
+            formdata=None, data={"csv_text": text, "school": school_id, "invite": True}
+        )
         return render_template(
             "admin/import_preview.html",
             preview=preview,
@@ -304,6 +308,13 @@ def import_staff_confirm() -> Response:
             gettext("%(count)d linjer ble avvist og ikke importert.", count=len(preview.rejected)),
             "error",
         )
+    if form.invite.data and result.user_ids:
+        # Sent by a job after the commit, one person at a time, each outcome recorded:
+        # the admin follows it on the job's page (views/jobs).
+        batch = invitations.queue_invitations(
+            db.session, admin, school.id, result.user_ids, audit_initiator(), utcnow()
+        )
+        return start_job(INVITATIONS, batch)
     return redirect(url_for("admin.users", skole=school.id))
 
 

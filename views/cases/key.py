@@ -1,10 +1,11 @@
 """The case's people outside the case page: adding a person a document's text names
 ("Legg til person" beside a name warning), and the school owner's export of the
-name-to-label key for Statsforvalteren.
+name-to-label key for Statsforvalteren: of one case at once, of all its cases by a
+background job (trygg.jobs.exports.keys_csv), for the archive or a records request.
 
-Both load the case through case_or_404 first, so a case the user may not see (§ 12-5) is
-absent here too; only then is the export refused (403) to those who see the case but
-may not pass its key on.
+The case pages load the case through case_or_404 first, so a case the user may not see
+(§ 12-5) is absent here too; only then is the export refused (403) to those who see the
+case but may not pass its key on. The job checks the same rule per case when it runs.
 """
 
 from __future__ import annotations
@@ -15,9 +16,15 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from database import db
+from forms.auth import ConfirmForm
 from forms.cases import PersonForm
-from trygg import audit
-from trygg.accounts.permissions import can_export_key, can_handle_cases, can_see_cases
+from trygg import audit, jobs
+from trygg.accounts.permissions import (
+    can_act_as_school_owner,
+    can_export_key,
+    can_handle_cases,
+    can_see_cases,
+)
 from trygg.cases.access import case_access
 from trygg.cases.key_export import export_key
 from trygg.cases.registry import pupil_choices, register_person
@@ -25,6 +32,7 @@ from trygg.errors import Refused
 from trygg.models import Case
 from views.cases.loading import acting_user, case_or_404, now
 from views.documents.page_content import KINDS
+from views.jobs.pages import start as start_job
 from web.files import attachment
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
@@ -41,6 +49,17 @@ def export(case_id: int) -> Response:
     file = export_key(db.session, case, audit_initiator(), now(), gettext)
     # The mimetype alone: werkzeug adds "; charset=utf-8" to every text/* type itself.
     return attachment(file.content, "text/csv", file.filename)
+
+
+@bp.route("/navnenokler", methods=["GET", "POST"])
+@requires(can_act_as_school_owner)
+def all_keys() -> str | Response:
+    """The keys of every case routed to the school owner, as one CSV made in the
+    background: the page says what the file holds, the button starts the job."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        return start_job(jobs.KEYS_CSV, current_user().municipality_id)
+    return render_template("cases/key/all_keys.html", form=form)
 
 
 def _document(value: str | None) -> str:

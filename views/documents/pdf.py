@@ -2,15 +2,21 @@
 per document, and a password-protected copy of one document to send home. Both are
 audited; the password itself is never stored or logged.
 
-When a PDF cannot be made, web.errors answers with the reason's own page: a damaged
-archive (500), a labelled person's name in the PDF, named (422), no PDF service (503),
-and, for the whole case, nothing final yet (422, with the way back to the case)."""
+The whole case grows with the case (every document converted, notes, attachments), so it
+is made by a background job only (trygg.jobs.exports.case_pdf): its progress page says
+why when it cannot be made, and its download is audited as the bundle's. The old address
+of the direct download leads back to the case page, where the job's button is.
+
+When the copy for home cannot be made, web.errors answers with the reason's own page: a
+damaged archive (500), a labelled person's name in the PDF, named (422), no PDF service
+(503)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from database import db
@@ -18,7 +24,7 @@ from forms.documents.home_copy import HomeCopyForm
 from trygg import audit
 from trygg.accounts.permissions import can_see_cases, can_send_home_copies
 from trygg.cases.downloads import document_title
-from trygg.cases.sending import case_bundle, check_password, home_copy
+from trygg.cases.sending import check_password, home_copy
 from trygg.errors import Refused
 from trygg.jobs import CASE_PDF
 from trygg.models import Case
@@ -40,18 +46,24 @@ def _audit(case: Case, action: str, **details: Any) -> None:
 @bp.route("/<id:case_id>/samlet.pdf")
 @requires(can_see_cases)
 def bundle(case_id: int) -> Response:
+    """The retired direct download, kept so bookmarks and old links still lead somewhere:
+    to the case page's button (a GET never starts a job: it changes state)."""
     case = case_or_404(case_id)
-    # No single Word file or form to offer: the error pages link back to the case.
-    file = case_bundle(db.session, archive(), case, converters(), current_user().id, now())
-    _audit(case, "case.bundle_downloaded")
-    return attachment(file.content, file.mimetype, file.filename)
+    flash(
+        gettext(
+            "Hele saken som PDF lages nå i bakgrunnen. Trykk «Lag hele saken som PDF» under "
+            "Dokumenter, så kan du følge med mens den lages."
+        ),
+        "info",
+    )
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="dokumenter"))
 
 
 @bp.route("/<id:case_id>/samlet-pdf", methods=["POST"])
 @requires(can_see_cases)
 def bundle_job(case_id: int) -> Response:
-    """The same PDF made by a background job, for a case that has grown: to its progress
-    page (the download there is audited as the bundle's)."""
+    """«Hele saken som PDF» by a background job: to its progress page (the download there
+    is audited as the bundle's)."""
     case = case_or_404(case_id)
     return start_job(CASE_PDF, case.id)
 
