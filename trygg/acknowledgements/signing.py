@@ -32,7 +32,8 @@ from trygg.documents.template_store import active_template
 from trygg.documents.vocabulary import DOCUMENT_TITLES
 from trygg.errors import NotFound, Refused
 from trygg.models import Acknowledgement, Notification, SchoolPlan, User
-from trygg.pdf import ConverterPool, PdfUnavailable, convert_docx_to_pdfa, stamp_metadata
+from trygg.pdf import ConverterPool, PdfUnavailable, convert_docx_to_pdfa
+from trygg.pdf.archive_stamp import ArchiveStamp
 from trygg.pdf.errors import NO_SERVICE_CONFIGURED
 
 CONFIRMATIONS = tuple(CONFIRMATION_STATEMENTS)
@@ -267,6 +268,45 @@ def acknowledgement_docx(
     return content
 
 
+def pdf_stamp(ack: Acknowledgement) -> ArchiveStamp:
+    """The archive metadata of a kvittering's PDF/A."""
+    return ArchiveStamp(
+        title=DOCUMENT_TITLES["kvittering"],
+        reference=f"Skoleår {ack.plan.school_year}",
+        school=ack.plan.school.name,
+        created=ack.signed_at.replace(tzinfo=dt.UTC),
+        source_sha256=ack.docx_sha256,
+    )
+
+
+def record_pdf(session: Session, archive: Archive, ack: Acknowledgement, pdf: bytes) -> None:
+    """Archive the kvittering's stamped PDF/A beside its Word file, unless another
+    request did so first: only the first PDF is recorded, so two people asking at once
+    never replace a PDF someone has already been given."""
+    sha256 = archive.put(pdf, "pdf")
+    session.execute(
+        update(Acknowledgement)
+        .where(Acknowledgement.id == ack.id, Acknowledgement.pdf_sha256.is_(None))
+        .values(pdf_sha256=sha256)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(ack)
+
+
+def archived_pdf(
+    session: Session,
+    archive: Archive,
+    ack: Acknowledgement,
+    initiator: audit.Initiator,
+    now: dt.datetime,
+) -> bytes:
+    """The kvittering's archived PDF/A, audited as a download."""
+    assert ack.pdf_sha256 is not None
+    content = archive.get(ack.pdf_sha256, "pdf")
+    _downloaded(session, ack, "pdf", initiator, now)
+    return content
+
+
 def acknowledgement_pdf(
     session: Session,
     archive: Archive,
@@ -275,7 +315,8 @@ def acknowledgement_pdf(
     initiator: audit.Initiator,
     now: dt.datetime,
 ) -> bytes:
-    """PDF/A of the archived Word file, made once and archived beside it.
+    """PDF/A of the archived Word file, made once and archived beside it (many at once:
+    trygg.acknowledgements.pdfs, which archives the same).
 
     Raises PdfUnavailable without converters (never a cold LibreOffice on the web path)
     and ConversionFailed when LibreOffice fails; the Word file is always there."""
@@ -283,28 +324,9 @@ def acknowledgement_pdf(
         if converters is None:
             raise PdfUnavailable(NO_SERVICE_CONFIGURED)
         docx = archive.get(ack.docx_sha256, "docx")
-        pdf = stamp_metadata(
-            convert_docx_to_pdfa(docx, allow_cold=False, converters=converters),
-            title=DOCUMENT_TITLES["kvittering"],
-            reference=f"Skoleår {ack.plan.school_year}",
-            school=ack.plan.school.name,
-            created=ack.signed_at.replace(tzinfo=dt.UTC),
-            source_sha256=ack.docx_sha256,
-        )
-        sha256 = archive.put(pdf, "pdf")
-        # Only the first PDF is recorded: two people asking at once must not replace
-        # a PDF someone has already been given.
-        session.execute(
-            update(Acknowledgement)
-            .where(Acknowledgement.id == ack.id, Acknowledgement.pdf_sha256.is_(None))
-            .values(pdf_sha256=sha256)
-            .execution_options(synchronize_session=False)
-        )
-        session.refresh(ack)
-    assert ack.pdf_sha256 is not None
-    content = archive.get(ack.pdf_sha256, "pdf")
-    _downloaded(session, ack, "pdf", initiator, now)
-    return content
+        pdf = convert_docx_to_pdfa(docx, allow_cold=False, converters=converters)
+        record_pdf(session, archive, ack, pdf_stamp(ack).onto(pdf))
+    return archived_pdf(session, archive, ack, initiator, now)
 
 
 def acknowledgement_file(

@@ -9,7 +9,7 @@ from typing import Any, cast
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from trygg.pdf.xmp import PdfAId, pdf_date, read_pdfa_id, update_xmp, xmp_date
+from trygg.pdf.xmp import PdfAId, XmpValue, pdf_date, read_pdfa_id, update_xmp, xmp_date
 
 
 def read_xmp(pdf: bytes) -> bytes | None:
@@ -50,6 +50,45 @@ def set_xmp(writer: PdfWriter, xmp: bytes) -> None:
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
 
 
+def archive_properties(
+    *,
+    title: str,
+    reference: str,
+    school: str,
+    created: datetime,
+    source_sha256: str,
+) -> tuple[dict[str, str], dict[str, XmpValue]]:
+    """The Info entries and the XMP properties of an archive copy, the same values in
+    both (see :func:`stamp_metadata`); trygg.pdf.split writes them with pikepdf."""
+    if created.utcoffset() is None:
+        raise ValueError("created must be timezone-aware")
+    if len(source_sha256) != 64 or any(c not in "0123456789abcdef" for c in source_sha256):
+        raise ValueError("source_sha256 must be 64 lowercase hex digits")
+    subject = f"Sak {reference}, {school}"
+    keywords = f"Trygg; sak:{reference}; kilde-sha256:{source_sha256}"
+    info = {
+        "/Title": title,
+        "/Author": school,
+        "/Subject": subject,
+        "/Keywords": keywords,
+        "/CreationDate": pdf_date(created),
+        "/ModDate": pdf_date(created),
+    }
+    properties: dict[str, XmpValue] = {
+        "dc:title": {"x-default": title},
+        "dc:creator": [school],
+        "dc:description": {"x-default": subject},
+        "dc:identifier": reference,
+        "dc:publisher": [school],
+        "dc:source": f"sha256:{source_sha256}",
+        "pdf:Keywords": keywords,
+        "xmp:CreateDate": xmp_date(created),
+        "xmp:ModifyDate": xmp_date(created),
+        "xmp:MetadataDate": xmp_date(created),
+    }
+    return info, properties
+
+
 def stamp_metadata(
     pdf: bytes,
     *,
@@ -69,40 +108,16 @@ def stamp_metadata(
     ``created`` must be timezone-aware; it is also used as ModDate so that stamping the
     same input twice gives the same metadata.
     """
-    if created.utcoffset() is None:
-        raise ValueError("created must be timezone-aware")
-    if len(source_sha256) != 64 or any(c not in "0123456789abcdef" for c in source_sha256):
-        raise ValueError("source_sha256 must be 64 lowercase hex digits")
-    subject = f"Sak {reference}, {school}"
-    keywords = f"Trygg; sak:{reference}; kilde-sha256:{source_sha256}"
-
+    info, properties = archive_properties(
+        title=title,
+        reference=reference,
+        school=school,
+        created=created,
+        source_sha256=source_sha256,
+    )
     writer = clone(pdf)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": school,
-            "/Subject": subject,
-            "/Keywords": keywords,
-            "/CreationDate": pdf_date(created),
-            "/ModDate": pdf_date(created),
-        }
-    )
-    xmp = update_xmp(
-        _catalog_xmp(writer.root_object),
-        {
-            "dc:title": {"x-default": title},
-            "dc:creator": [school],
-            "dc:description": {"x-default": subject},
-            "dc:identifier": reference,
-            "dc:publisher": [school],
-            "dc:source": f"sha256:{source_sha256}",
-            "pdf:Keywords": keywords,
-            "xmp:CreateDate": xmp_date(created),
-            "xmp:ModifyDate": xmp_date(created),
-            "xmp:MetadataDate": xmp_date(created),
-        },
-    )
-    set_xmp(writer, xmp)
+    writer.add_metadata(info)
+    set_xmp(writer, update_xmp(_catalog_xmp(writer.root_object), properties))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
