@@ -46,7 +46,14 @@ STOP_TIMEOUT_SECONDS = 15.0
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Variables of the test run that must not leak into the server's own configuration.
-_NOT_INHERITED = ("TRUSTED_PROXIES", "SMTP_USERNAME", "SMTP_PASSWORD", "TRYGG_CONVERTERS")
+_NOT_INHERITED = (
+    "TRUSTED_PROXIES",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "TRYGG_CONVERTERS",
+    "REDIS_URL",
+    "JOB_QUEUE_NAME",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,8 @@ class Reply:
     status: int
     headers: Message
     text: str
+    # The body as sent, for files (text is its UTF-8 reading).
+    content: bytes = b""
 
     @property
     def location(self) -> str | None:
@@ -83,11 +92,13 @@ class Client:
         try:
             with opener.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
                 body = response.read()
-                return Reply(response.status, response.headers, body.decode("utf-8", "replace"))
+                return Reply(
+                    response.status, response.headers, body.decode("utf-8", "replace"), body
+                )
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx and 5xx
             with error:
                 body = error.read()
-            return Reply(error.code, error.headers, body.decode("utf-8", "replace"))
+            return Reply(error.code, error.headers, body.decode("utf-8", "replace"), body)
 
     def get(self, path: str, headers: Mapping[str, str] | None = None) -> Reply:
         return self._open(urllib.request.Request(self.base_url + path, headers=dict(headers or {})))
@@ -157,9 +168,12 @@ def environment_for(settings: Settings, env: Mapping[str, str] | None = None) ->
             "SMTP_STARTTLS": "1" if smtp.use_tls else "0",
             "SMTP_SENDER": smtp.sender,
             "TRYGG_BASE_URL": settings.base_url,
+            "JOB_QUEUE_NAME": settings.job_queue_name,
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if settings.redis_url:
+        variables["REDIS_URL"] = settings.redis_url
     if smtp.username:
         variables["SMTP_USERNAME"] = smtp.username
         variables["SMTP_PASSWORD"] = smtp.password or ""
