@@ -18,7 +18,7 @@ DEB_PACKAGES := chromium libreoffice-writer-nogui python3-uno python3-venv \
 	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-noto-color-emoji \
 	poppler-utils libcairo2
 
-.PHONY: run test bench-scale lint typecheck system-packages pdf-service messages clean-venv
+.PHONY: run test bench-scale bench-load bench-acks lint typecheck system-packages pdf-service messages clean-venv
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -92,10 +92,31 @@ test: system-packages $(VENV)/.installed-dev
 
 # The municipality at full size on PostgreSQL (bench/scale.py, its own database
 # trygg_scale): 180 schools, 60,000 pupils, 400,000 cases; p50/p95 per page without and
-# with migration 0014's indexes. Takes a while; `make test` runs a tiny version.
+# with migrations 0014's, 0017's and 0018's indexes. The fill takes a while; `make bench-scale
+# SCALE_ARGS=--reuse` measures again on the schema filled before. `make test` runs a tiny
+# version.
 SCALE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/trygg_scale
+SCALE_ARGS ?=
 bench-scale: $(VENV)/.installed-dev
-	$(PY) -m bench.scale --url $(SCALE_URL) --schools 180 --pupils 60000 --cases 400000
+	$(PY) -m bench.scale --url $(SCALE_URL) --schools 180 --pupils 60000 --cases 400000 $(SCALE_ARGS)
+
+# Many people at once (bench/load.py, its own database trygg_load): locust, headless, on
+# loopback, against gunicorn (2 workers) on PostgreSQL; requests/s, p50, p95 and errors per
+# kind of request, and CPU per request. About three minutes with the filling and the
+# arrival; `make test` runs a small version (tests/test_load_small.py).
+LOAD_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/trygg_load
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+bench-load: $(VENV)/.installed-dev
+	$(PY) -m bench.load --url $(LOAD_URL) --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+
+# The merged PDF of 300 kvitteringer (bench/acks.py): one LibreOffice conversion per
+# employee against the kvitteringer composed in chunks, side by side on warm converters of
+# its own (or those in TRYGG_CONVERTERS). Goal: the new path <= 15 s.
+ACKS_COUNT ?= 300
+bench-acks: $(VENV)/.installed-dev
+	-@$(MAKE) --no-print-directory $(UNO_VENV)/.installed
+	$(PY) -m bench.acks --count $(ACKS_COUNT)
 
 lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

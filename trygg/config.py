@@ -229,6 +229,24 @@ def redis_url_from_env(environ: Mapping[str, str]) -> str | None:
     return url
 
 
+DEFAULT_JOB_QUEUE = "trygg"
+# huey keeps letters, digits and _ of a name (its Redis keys); anything else would be
+# dropped silently, and two names would meet as one queue.
+_JOB_QUEUE_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def job_queue_name_from_env(environ: Mapping[str, str]) -> str:
+    """JOB_QUEUE_NAME: the job queue's name, the prefix of its keys in Redis, so several
+    Trygg installations (or test runs) can share one Redis without taking each other's
+    jobs. The web servers and their workers must use the same name."""
+    name = environ.get("JOB_QUEUE_NAME", "").strip() or DEFAULT_JOB_QUEUE
+    if not _JOB_QUEUE_NAME.fullmatch(name):
+        raise ConfigError(
+            f"JOB_QUEUE_NAME may hold letters, digits and _ (at most 64), not {name!r}."
+        )
+    return name
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -254,6 +272,13 @@ class Settings:
     # None: the job queue (trygg.jobs) is a SQLite file in the instance folder; with
     # REDIS_URL it is in Redis, shared by several app servers and their workers.
     redis_url: str | None = None
+    # JOB_QUEUE_NAME: the queue's name (its key prefix in Redis).
+    job_queue_name: str = DEFAULT_JOB_QUEUE
+    # JOB_LEASE_SECONDS: a running job's worker renews its lease on the job row every third
+    # of this; a job whose lease ran out lost its worker and runs again (trygg.jobs.runner).
+    job_lease: timedelta = timedelta(seconds=60)
+    # JOB_RESULT_DAYS: a job's file is a copy of archived data, deleted this long after.
+    job_results_kept: timedelta = timedelta(days=7)
 
     @property
     def testing(self) -> bool:
@@ -361,4 +386,7 @@ def settings_from_env(environ: Mapping[str, str], root: Path) -> Settings:
         feide=feide_settings_from_env(environ),
         archive_s3=archive_settings_from_env(environ),
         redis_url=redis_url_from_env(environ),
+        job_queue_name=job_queue_name_from_env(environ),
+        job_lease=timedelta(seconds=_positive(environ, "JOB_LEASE_SECONDS", 60)),
+        job_results_kept=timedelta(days=_positive(environ, "JOB_RESULT_DAYS", 7)),
     )

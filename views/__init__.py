@@ -24,6 +24,7 @@ def register_views(app: Flask) -> None:
     from views.cases import pages as cases
     from views.documents import pages as documents
     from views.documents import pdf
+    from views.jobs import invitations as job_invitations
     from views.jobs import pages as jobs
     from views.measures import pages as measures
     from views.overview import pages as overview
@@ -55,5 +56,6 @@ def register_views(app: Flask) -> None:
         acknowledgements.bp,
         overview.bp,
         jobs.bp,
+        job_invitations.bp,
     ):
         app.register_blueprint(blueprint)

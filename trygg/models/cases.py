@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,13 @@ OPEN = "open"
 CLOSED = "closed"
 # Merged into another case of the same pupil (trygg.cases.merging); never open again.
 MERGED = "merged"
+# The cases routed to the school owner, as trygg.cases.access.visible_to and
+# trygg.cases.list_query.owner_routed write them: an index with this predicate serves
+# their queries only when they are written alike.
+OWNER_ROUTED = (
+    "leadership_suspected IS true OR routed_to_owner IS true"
+    " OR owner_reported_at IS NOT NULL OR hidden_case_id IS NOT NULL"
+)
 
 
 class Case(Base):
@@ -46,6 +54,39 @@ class Case(Base):
         # The lists that grow with the years: a school's cases by status, newest first
         # (migration 0014, bench/scale.py).
         Index("ix_cases_school_status_opened", "school_id", "status", "opened_at"),
+        # A school's list, every status, with what the list reads of each case: the
+        # index alone answers it (migration 0017).
+        Index(
+            "ix_cases_school_list",
+            "school_id",
+            "opened_at",
+            postgresql_include=[
+                "id",
+                "status",
+                "follow_up_on",
+                "leadership_suspected",
+                "handler_id",
+                "pupil_class",
+            ],
+        ),
+        # The cases the school owner sees beside those it handles: a few percent of a
+        # municipality's cases, with what the owner's lists read of each (migration 0017).
+        Index(
+            "ix_cases_routed_to_owner",
+            "opened_at",
+            "id",
+            postgresql_include=["school_id", "status", "follow_up_on", "handler_id"],
+            postgresql_where=text(OWNER_ROUTED),
+            sqlite_where=text(OWNER_ROUTED),
+        ),
+        # The closed cases whose follow-up is still to be answered, beside the open ones:
+        # the owner's overview and send-reminders read only these (migration 0018).
+        Index(
+            "ix_cases_follow_up_on",
+            "follow_up_on",
+            postgresql_where=text("follow_up_on IS NOT NULL"),
+            sqlite_where=text("follow_up_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,7 +150,7 @@ class CaseSeries(Base):
 
 class PupilFilingLock(Base):
     """One row per school and pupil, written first in every transaction that may open a
-    case for the pupil (trygg.cases.reports.lock_pupil). Writing it waits for another such
+    case for the pupil (trygg.cases.pupil_cases.lock_pupil). Writing it waits for another such
     transaction about the same pupil (the row lock on PostgreSQL, the write lock on
     SQLite), so the second one looks for the pupil's open case only after the first one's
     case is committed, and joins it instead of opening a second one."""
@@ -126,7 +167,20 @@ class CaseActor(Base):
     """A person in a case, with their stable label. The name-to-label key lives only here."""
 
     __tablename__ = "case_actors"
-    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_case_actors_key"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "key", name="uq_case_actors_key"),
+        # A user's actor rows ("Mine tiltak"), and above all the cases the user is
+        # suspected in, which every case list leaves out (§ 12-5): looked up by user, or
+        # case by case in the few suspected rows (migration 0017).
+        Index("ix_case_actors_user_id", "user_id"),
+        Index(
+            "ix_case_actors_suspects",
+            "user_id",
+            "case_id",
+            postgresql_where=text("suspected IS true"),
+            sqlite_where=text("suspected IS true"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -142,8 +196,12 @@ class CaseActor(Base):
     suspected: Mapped[bool] = mapped_column(Boolean, default=False)
     label: Mapped[str] = mapped_column(String(80), default="")
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The register pupil another pupil in the case is (trygg.cases.register_people): their
+    # guardians come into the case from the register, labelled "Foresatt til Elev A".
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupils.id"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="actors")
+    pupil: Mapped[Pupil | None] = relationship()
 
 
 class CaseEvent(Base):
@@ -178,7 +236,23 @@ class Notification(Base):
     """An in-app alert. Its text is fixed per code and never holds case content."""
 
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("user_id", "dedupe_key", name="uq_notifications_dedupe"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "dedupe_key", name="uq_notifications_dedupe"),
+        # A user's unread alerts (the count in the menu) and the alerts not yet e-mailed
+        # (send-reminders), among the millions read and sent over the years (0018).
+        Index(
+            "ix_notifications_unread",
+            "user_id",
+            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=text("read_at IS NULL"),
+        ),
+        Index(
+            "ix_notifications_unsent",
+            "id",
+            postgresql_where=text("emailed_at IS NULL"),
+            sqlite_where=text("emailed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.models.base import Base, utcnow
@@ -45,6 +45,10 @@ class Pupil(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Spellings cases used before they were tied to this pupil ("Lea Holmm"), never from
+    # an import: wherever the pupil is another case's labelled pupil, they are nicknames
+    # the leak scanner looks for too (trygg.cases.register_people).
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     school: Mapped[School] = relationship()
     guardians: Mapped[list[Guardian]] = relationship(

@@ -31,12 +31,16 @@ ACTION_NAMES = {
     "user.role_refused": _l("Rolle avslått av rektor"),
     "user.role_request_withdrawn": _l("Forespørsel om rolle trukket tilbake"),
     "user.invitation_sent": _l("Invitasjon sendt"),
+    "user.invitation_attempted": _l("Invitasjon gitt til e-postserveren"),
+    "user.invitation_failed": _l("Invitasjon ikke sendt"),
+    "staff.invitations_queued": _l("Invitasjoner satt i kø"),
     "user.password_reset_requested": _l("Lenke for nytt passord bedt om"),
     "user.password_link_used": _l("Passord satt fra lenke"),
     "password_change.failed": _l("Feil nåværende passord ved passordbytte"),
     "password_change.refused_throttled": _l("Passordbytte avvist (for raskt)"),
     "password_change.refused_locked": _l("Passordbytte avvist (sperret)"),
     "staff.imported": _l("Ansatte importert"),
+    "jobs.cleaned_up": _l("Gamle eksportfiler slettet"),
 }
 
 
