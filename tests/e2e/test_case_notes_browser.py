@@ -62,5 +62,7 @@ def test_handler_adds_a_phone_call_and_a_screenshot(
     section.get_by_role("link", name="Vis").click()
     image = page.get_by_role("img", name="Meldinger i klassechatten.")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") == 320
+    # Visible is not loaded: the element shows before its bytes arrive (CI once read 0).
+    # decode() waits for them and rejects a picture the browser cannot show.
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 320
     assert console_errors == []
