@@ -32,3 +32,15 @@ def _sqlite_for_many_users(connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_without_jit(connection: Any, _record: Any) -> None:
+    """PostgreSQL's JIT compiles a query once its estimated cost passes a threshold: the
+    school owner's overview (a few correlated lookups over ten thousand open cases) crossed
+    it at municipal scale and spent 65 of its 158 ms compiling (bench/scale.py). Every
+    query Trygg runs is a page's, short and run again and again: compiling never pays."""
+    if type(connection).__module__.startswith("psycopg"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        connection.commit()

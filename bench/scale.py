@@ -28,6 +28,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import database  # noqa: F401 - the app's connection settings (no JIT on PostgreSQL)
 from bench.scale_fill import Filled, Size, fill
 from bench.scale_reuse import create_model_indexes, filled_before, save_marker
 from trygg import audit

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, text
 
 from trygg.audit import event_hash
+from trygg.cases.evaluation_dates import evaluation_date_set_by
 from trygg.models import AuditEvent, Base
 from trygg.models.audit import GENESIS_HASH
 
@@ -72,7 +73,18 @@ def flush_cases(
     c["case_documents"] = c.get("case_documents", 0) + copy_rows(
         connection,
         "case_documents",
-        ((*d[:5], json.dumps(d[5]), *d[6:13], json.dumps(d[13]), d[14]) for d in docs),
+        (
+            (
+                *d[:5],
+                json.dumps(d[5]),
+                *d[6:13],
+                json.dumps(d[13]),
+                d[14],
+                # As the model's flush writes it (trygg.models.documents).
+                evaluation_date_set_by(d[2], d[5]) if d[4] == "final" else None,
+            )
+            for d in docs
+        ),
         [
             "id",
             "case_id",
@@ -89,6 +101,7 @@ def flush_cases(
             "finalised_by",
             "change_summary",
             "revision",
+            "next_evaluation_on",
         ],
     )
     c["case_actors"] = c.get("case_actors", 0) + copy_rows(

@@ -20,11 +20,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from trygg.cases.evaluation_dates import EVALUATION, PLAN, evaluation_date_set_by
 from trygg.models import CaseDocument
 from trygg.models.documents import FINAL
-
-PLAN = "aktivitetsplan"
-EVALUATION = "evaluering"
 
 
 @dataclass(frozen=True)
@@ -106,10 +104,5 @@ def pending_evaluation(docs: Sequence[Any]) -> dt.date | None:
         return None
     plan = plans[-1]
     evaluations = [d for d in docs if d.kind == EVALUATION and d.parent_id == plan.id]
-    if evaluations:
-        step = evaluations[-1].data.get("next", {})
-        if step.get("action") in ("ny_evaluering", "ny_versjon") and step.get("evaluate_on"):
-            return dt.date.fromisoformat(step["evaluate_on"])
-        return None
-    dates = [m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")]
-    return min(dt.date.fromisoformat(d) for d in dates) if dates else None
+    newest = evaluations[-1] if evaluations else plan
+    return evaluation_date_set_by(newest.kind, newest.data)

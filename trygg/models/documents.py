@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -16,9 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trygg.cases.evaluation_dates import evaluation_date_set_by
 from trygg.models.base import Base, utcnow
 from trygg.models.organisation import User
 
@@ -38,6 +42,28 @@ class CaseDocument(Base):
         UniqueConstraint("case_id", "kind", "number", name="uq_case_documents_number"),
         # A case's final plan or report, looked up per case in every list (migration 0014).
         Index("ix_case_documents_case_kind_status", "case_id", "kind", "status"),
+        # The school owner's overview reads, per open case, whether it was investigated,
+        # its newest final plan and when that plan is next evaluated, from this index alone
+        # (migration 0020; issue 15: 1.2 million documents).
+        Index(
+            "ix_case_documents_final_facts",
+            "case_id",
+            "kind",
+            "id",
+            "finalised_at",
+            "next_evaluation_on",
+            postgresql_where=text("status = 'final'"),
+            sqlite_where=text("status = 'final'"),
+        ),
+        # The newest final evaluation of a plan (migration 0020).
+        Index(
+            "ix_case_documents_final_evaluations",
+            "parent_id",
+            "id",
+            "next_evaluation_on",
+            postgresql_where=text("status = 'final' AND kind = 'evaluering'"),
+            sqlite_where=text("status = 'final' AND kind = 'evaluering'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +82,9 @@ class CaseDocument(Base):
     finalised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # "Tiltak 2: ny ansvarlig" — what changed from the previous version, in Norwegian.
     change_summary: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The date this final plan or evaluation sets for the plan's next evaluation
+    # (trygg.cases.evaluation_dates), kept when it is finalised: it never changes after.
+    next_evaluation_on: Mapped[date | None] = mapped_column(Date)
     # Optimistic locking: a save names the revision it started from.
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -65,6 +94,16 @@ class CaseDocument(Base):
     __mapper_args__ = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         "version_id_col": revision
     }
+
+
+@event.listens_for(CaseDocument, "before_insert")
+@event.listens_for(CaseDocument, "before_update")
+def _keep_evaluation_date(mapper: Any, connection: Any, doc: CaseDocument) -> None:
+    """Whatever path makes a document final (finalising, a merge, a bulk fill through the
+    ORM) writes its evaluation date in the same statement: the database refuses any
+    change to a final row afterwards (trygg.models.immutability)."""
+    if doc.status == FINAL:
+        doc.next_evaluation_on = evaluation_date_set_by(doc.kind, doc.data)
 
 
 class ArchivedFile(Base):

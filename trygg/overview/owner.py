@@ -6,8 +6,9 @@ and the follow-ups overdue are read, with their documents grouped once per case 
 the closed cases of ten years). The deadlines that depend on the school's calendar are
 turned into one date per school first (the latest report day whose investigation is
 overdue today, and so on), from the days off near today, so the query only compares
-columns with those dates. Only the evaluation dates live inside the plan documents'
-JSON: they are read for the open cases' final plans and evaluations, as plain rows.
+columns with those dates. The evaluation dates are those kept on the final plans and
+evaluations when they were finalised (trygg.cases.evaluation_dates): no document's JSON
+is read.
 
 The counts cover every case in the municipality except those the school owner is
 suspected in (they are hidden from that person everywhere). No pupil name is read.
@@ -32,7 +33,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from trygg.accounts.principal import Principal
 from trygg.calendar.clock import OSLO
@@ -168,8 +169,9 @@ def _not_suspect(user: Principal) -> ColumnElement[bool]:
 
 def _documents_of(candidates: Any) -> Any:
     """Per case among `candidates` (a query of case ids): whether a final investigation
-    exists, and when its newest final plan was finalised (the earliest time when that is
-    unknown; None without a final plan). One grouped read of the cases' documents."""
+    exists, when its newest final plan was finalised (the earliest time when that is
+    unknown; None without a final plan) and that plan's id. One grouped read of the
+    index of the cases' final documents (migration 0020), never of their JSON."""
     is_plan = CaseDocument.kind == "aktivitetsplan"
     finalised = func.coalesce(CaseDocument.finalised_at, dt.datetime.min)
     return (
@@ -177,6 +179,7 @@ def _documents_of(candidates: Any) -> Any:
             CaseDocument.case_id,
             func.max(case((CaseDocument.kind == "undersokelse", 1), else_=0)).label("investigated"),
             func.max(case((is_plan, finalised), else_=None)).label("last_plan"),
+            func.max(case((is_plan, CaseDocument.id), else_=None)).label("plan_id"),
         )
         .where(
             CaseDocument.case_id.in_(candidates),
@@ -186,6 +189,31 @@ def _documents_of(candidates: Any) -> Any:
         .group_by(CaseDocument.case_id)
         .subquery("documents")
     )
+
+
+def _evaluation_due(plan_id: Any, plan_date: Any) -> ColumnElement[Any]:
+    """When the plan `plan_id` is next evaluated (trygg.cases.plans_in_force's rule, from
+    the dates kept on the final documents): the date its newest final evaluation set, or
+    the plan's own (`plan_date`) until it has one."""
+    evaluation = aliased(CaseDocument, name="evaluation")
+    newest = (
+        select(evaluation.next_evaluation_on)
+        .where(
+            evaluation.parent_id == plan_id,
+            evaluation.kind == "evaluering",
+            evaluation.status == FINAL,
+        )
+        .order_by(evaluation.id.desc())
+        .limit(1)
+    )
+    evaluated = exists(
+        select(evaluation.id).where(
+            evaluation.parent_id == plan_id,
+            evaluation.kind == "evaluering",
+            evaluation.status == FINAL,
+        )
+    )
+    return case((evaluated, newest.scalar_subquery()), else_=plan_date)
 
 
 def _reopenings() -> Any:
@@ -256,6 +284,8 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
         docs.c.last_plan.is_not(None),
         or_(reopenings.c.reopened_at.is_(None), docs.c.last_plan >= reopenings.c.reopened_at),
     )
+    plan = aliased(CaseDocument, name="plan")
+    evaluation_due = _evaluation_due(docs.c.plan_id, plan.next_evaluation_on)
     query = (
         select(
             Case.school_id,
@@ -275,8 +305,13 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
             _count(follow_up_overdue).label("follow_up"),
             _count(and_(is_open, Case.opened_at < stale_from, ~planned)).label("stale"),
             _count(and_(is_open, Case.staff_suspected.is_(True))).label("section_12_5"),
+            # A case without a final plan has no evaluation due (the CASE's NULL).
+            _count(and_(is_open, docs.c.plan_id.is_not(None), evaluation_due < today)).label(
+                "evaluations"
+            ),
         )
         .outerjoin(docs, docs.c.case_id == Case.id)
+        .outerjoin(plan, plan.id == docs.c.plan_id)
         .outerjoin(reopenings, reopenings.c.case_id == Case.id)
         .where(
             Case.school_id.in_(
@@ -288,11 +323,10 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
         .group_by(Case.school_id)
     )
     counts = {row.school_id: row for row in session.execute(query)}
-    evaluations = _evaluations_not_held(session, user, today)
     statuses = []
     for school in schools:
         row = counts.get(school.id)
-        late_evaluations = evaluations.get(school.id, 0)
+        late_evaluations = int(row.evaluations) if row is not None else 0
         overdue = (
             int(row.investigate + row.plan + row.owner + row.follow_up) if row is not None else 0
         )
@@ -308,42 +342,3 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
             )
         )
     return sorted(statuses, key=lambda s: (s.attention, s.school, s.school_id))
-
-
-def _evaluations_not_held(session: Session, user: Principal, today: dt.date) -> dict[int, int]:
-    """Per school, the open cases whose plan in force has an evaluation date before today
-    and no final evaluation that set a later one (the rule of
-    trygg.cases.plans_in_force.pending_evaluation, on plain rows). A case without a final
-    plan has no final evaluation either, so it brings no rows and needs no check."""
-    rows = session.execute(
-        select(
-            Case.school_id,
-            CaseDocument.case_id,
-            CaseDocument.id,
-            CaseDocument.kind,
-            CaseDocument.parent_id,
-            CaseDocument.data,
-        )
-        .join(Case, Case.id == CaseDocument.case_id)
-        .where(
-            Case.school_id.in_(
-                select(School.id).where(School.municipality_id == user.municipality_id)
-            ),
-            Case.status == OPEN,
-            _not_suspect(user),
-            CaseDocument.status == FINAL,
-            CaseDocument.kind.in_(("aktivitetsplan", "evaluering")),
-        )
-        .order_by(CaseDocument.case_id, CaseDocument.id)
-    )
-    per_case: dict[int, list[Any]] = defaultdict(list)
-    school_of: dict[int, int] = {}
-    for row in rows:
-        per_case[row.case_id].append(row)
-        school_of[row.case_id] = row.school_id
-    late: dict[int, int] = defaultdict(int)
-    for case_id, docs in per_case.items():
-        due = pending_evaluation(docs)
-        if due is not None and due < today:
-            late[school_of[case_id]] += 1
-    return late
