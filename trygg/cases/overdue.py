@@ -11,8 +11,8 @@ every open deadline counted in its school days.
 The deadlines counted in school days are turned into one date per school first: a
 deadline `n` school days after its start is overdue exactly when the start is before the
 `n`-th school day before today (deadlines only move later as their start does). So the
-query compares columns with dates, per school. Evaluation dates live in the plan's JSON
-and are read there (the one part written per dialect).
+query compares columns with dates, per school. Evaluation dates are those kept on the
+final plans and evaluations when they were finalised (trygg.cases.evaluation_dates).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Date,
     DateTime,
@@ -39,8 +38,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
-    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
@@ -59,8 +56,6 @@ WINDOWS = (dt.timedelta(days=21), dt.timedelta(days=120))
 # Every status but closed, named so the index on status finds the few such cases: the
 # deadlines of trygg.calendar.deadlines apply to every case that is not closed.
 NOT_CLOSED = (OPEN, MERGED)
-# The evaluation steps that set the next evaluation's date (trygg.cases.facts).
-NEXT_EVALUATION = ("ny_evaluering", "ny_versjon")
 
 
 def utc_start_of(day: dt.date) -> dt.datetime:
@@ -225,10 +220,10 @@ def _first_report_at() -> ColumnElement[dt.datetime]:
 
 
 @cache
-def _next_evaluation_on(dialect: str) -> ColumnElement[Any]:
-    """The plan in force's next evaluation date as ISO text (NULL when none): the date
-    the latest final evaluation of the newest final plan set, or without an evaluation
-    the plan's earliest measure date."""
+def _next_evaluation_on() -> ColumnElement[Any]:
+    """The plan in force's next evaluation date (NULL when none): the date the latest
+    final evaluation of the newest final plan set, or without an evaluation the plan's
+    own, as kept on the final documents (trygg.cases.evaluation_dates)."""
     plan = aliased(CaseDocument)
     # Read from two levels down: correlated by name, or it would be a case of its own.
     newest_plan = (
@@ -244,43 +239,23 @@ def _next_evaluation_on(dialect: str) -> ColumnElement[Any]:
         evaluation.status == FINAL,
         evaluation.parent_id == newest_plan,
     )
-    action = evaluation.data[("next", "action")].as_string()
     set_by_evaluation = (
-        select(
-            case(
-                (
-                    action.in_(NEXT_EVALUATION),
-                    func.nullif(evaluation.data[("next", "evaluate_on")].as_string(), ""),
-                ),
-                else_=None,
-            )
-        )
+        select(evaluation.next_evaluation_on)
         .where(of_plan)
         .order_by(evaluation.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    measures_plan = aliased(CaseDocument)
-    # The one part written per dialect: the rows of a JSON array.
-    if dialect == "postgresql":
-        elements = func.json_array_elements(measures_plan.data["measures"])
-    else:
-        elements = func.json_each(measures_plan.data, "$.measures")
-    measure = elements.table_valued("value", name="measure")
-    measure_date = type_coerce(measure.c.value, JSON)["evaluate_on"].as_string()
-    earliest_measure = (
-        select(func.min(func.nullif(measure_date, "")))
-        .select_from(measures_plan)
-        .join(measure, true())
-        .where(measures_plan.id == newest_plan)
-        .scalar_subquery()
+    newest = aliased(CaseDocument)
+    set_by_plan = (
+        select(newest.next_evaluation_on).where(newest.id == newest_plan).scalar_subquery()
     )
     return case(
-        (exists(select(evaluation.id).where(of_plan)), set_by_evaluation), else_=earliest_measure
+        (exists(select(evaluation.id).where(of_plan)), set_by_evaluation), else_=set_by_plan
     )
 
 
-def open_case_overdue(bounds: Bounds, dialect: str) -> ColumnElement[bool]:
+def open_case_overdue(bounds: Bounds) -> ColumnElement[bool]:
     """True for a case that is not closed and has an overdue deadline today (NULL or
     false otherwise: use it in a WHERE)."""
     today = bounds.today
@@ -311,7 +286,7 @@ def open_case_overdue(bounds: Bounds, dialect: str) -> ColumnElement[bool]:
     plan = and_(
         Case.unsafe_since.is_not(None), Case.unsafe_since < plan_before, ~_has_plan_in_force()
     )
-    evaluation = _next_evaluation_on(dialect) < today.isoformat()
+    evaluation = _next_evaluation_on() < today
     return and_(Case.status.in_(NOT_CLOSED), or_(from_report, serious, plan, evaluation))
 
 
@@ -348,7 +323,7 @@ def overdue_among(session: Session, today: dt.date, cases: Sequence[OpenCase]) -
     bounds = bounds_for(session, {c.school_id for c in cases}, today)
     dialect = session.get_bind().dialect.name
     query = select(Case.id).where(
-        ids_among(Case.id, [c.id for c in cases], dialect), open_case_overdue(bounds, dialect)
+        ids_among(Case.id, [c.id for c in cases], dialect), open_case_overdue(bounds)
     )
     return set(session.execute(query).scalars())
 

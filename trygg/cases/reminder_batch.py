@@ -22,7 +22,8 @@ from trygg.accounts.roles import LEDELSE, SKOLEEIER
 from trygg.calendar.clock import oslo_time
 from trygg.calendar.deadlines import CaseFacts
 from trygg.calendar.school_days import SchoolCalendar
-from trygg.cases.plans_in_force import PLAN, final_plan_documents, pending_evaluation
+from trygg.cases.evaluation_dates import PLAN
+from trygg.cases.plans_in_force import final_plan_documents, pending_evaluation
 from trygg.models import (
     Case,
     CaseActor,
