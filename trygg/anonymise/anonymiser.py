@@ -79,7 +79,6 @@ class Anonymiser:
                 # Failing is safer than printing a name: the caller must assign labels first.
                 raise ValueError(f"Actor {actor.id!r} must be labelled but has no label")
             self._labels[actor.id] = labels[actor.id]
-        self._all_labels = dict(labels)
         people = [Person(CASE_PUPIL_ID, case_pupil_name)]
         people += [Person(a.id, a.name, a.aliases) for a in actors]
         self._index = NameIndex(people)
@@ -95,7 +94,7 @@ class Anonymiser:
     def legend(self) -> list[tuple[str, str]]:
         """(label, description) for every labelled person, without names."""
         rows = [
-            (label, describe(self._actors[i], self._all_labels))
+            (label, describe(self._actors[i]))
             for i, label in self._labels.items()
         ]
         order = {"pupil": 0, "guardian": 1, "staff": 2}

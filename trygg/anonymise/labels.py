@@ -104,13 +104,13 @@ def _guardian_of(label: str) -> str | None:
     return match.group(2) if match else None
 
 
-def describe(actor: Actor, labels: Mapping[str, str]) -> str:
+def describe(actor: Actor) -> str:
     """What a legend says about a label, without any name."""
     if actor.kind == "pupil":
         role = (actor.role or "").strip().lower()
         return "utøvende elev" if role == PERPETRATOR_ROLE else role or "elev"
-    if actor.kind == "guardian" and actor.guardian_of in labels:
-        assert actor.guardian_of is not None
-        return f"foresatt til {labels[actor.guardian_of]}"
+    if actor.kind == "guardian":
+        # The label already says whose ("Foresatt til Elev A"): the row says it once.
+        return "foresatt"
     # A title would identify a staff member; the legend only says it is an employee.
     return "ansatt"
