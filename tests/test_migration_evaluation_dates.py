@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from app import create_app
 from tests.conftest import make_settings
-from tests.test_migrations import MIGRATIONS, close
+from tests.factories.migrations import MIGRATIONS, close
 from trygg.cases.evaluation_dates import evaluation_date_set_by
 
 NOW = dt.datetime(2026, 3, 2, 9, 0)

@@ -15,11 +15,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from app import create_app
-from database import db
 from tests.conftest import make_settings
+from tests.factories.migrations import MIGRATIONS, close
 from trygg.models import Base
-
-MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
 
 
 def migrated_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
@@ -28,12 +26,6 @@ def migrated_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         upgrade(directory=MIGRATIONS)
     yield application
     close(application)
-
-
-def close(application: Flask) -> None:
-    # Pooled connections left to the garbage collector would hold PostgreSQL locks.
-    with application.app_context():
-        db.engine.dispose()
 
 
 def schema_differences(database_url: str) -> list[object]:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,9 +46,39 @@ def case_facts(session: Session, case: Case) -> CaseFacts:
     return facts_from(case, documents_of(session, case), _reopened_at(session, case))
 
 
-def facts_from(
-    case: Case, docs: Sequence[CaseDocument], reopened_at: dt.datetime | None
-) -> CaseFacts:
+class FactRow(Protocol):
+    """What the facts read of a document: a CaseDocument, or a row of these columns (the
+    batch of send-reminders reads no document's data)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def finalised_at(self) -> dt.datetime | None: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def next_evaluation_on(self) -> dt.date | None: ...
+
+
+# The columns of FactRow, for a query that reads only them.
+FACT_COLUMNS = (
+    CaseDocument.id,
+    CaseDocument.kind,
+    CaseDocument.status,
+    CaseDocument.created_at,
+    CaseDocument.finalised_at,
+    CaseDocument.parent_id,
+    CaseDocument.next_evaluation_on,
+)
+
+
+def facts_from(case: Case, docs: Sequence[FactRow], reopened_at: dt.datetime | None) -> CaseFacts:
     """The facts from the case's documents (in id order) and the time the answer at its
     latest follow-up opened it again, if it did."""
     investigations = [d for d in docs if d.kind == "undersokelse"]
@@ -75,7 +106,7 @@ def facts_from(
     )
 
 
-def reported_on(case: Case, docs: Sequence[CaseDocument]) -> dt.date:
+def reported_on(case: Case, docs: Sequence[FactRow]) -> dt.date:
     """The school date of the case's first report: its UTC timestamp as the day it was in
     Norway (the case's opening when it has no report)."""
     first = next((d for d in docs if d.kind == "meldeskjema"), None)
@@ -100,8 +131,11 @@ def _serious_since(case: Case) -> dt.date | None:
     return case.serious_since or oslo_time(case.received_at or case.opened_at).date()
 
 
-def _pending_evaluation_dates(case: Case, docs: Sequence[CaseDocument]) -> tuple[dt.date, ...]:
-    """When the plan in force, the newest final version, is next evaluated.
+def _pending_evaluation_dates(case: Case, docs: Sequence[FactRow]) -> tuple[dt.date, ...]:
+    """When the plan in force, the newest final version, is next evaluated: the date its
+    newest final evaluation set, or the plan's own (its first measure date: one meeting
+    evaluates every measure) until it has one, as kept on the final documents
+    (trygg.cases.evaluation_dates).
 
     A revision in progress does not replace the plan in force: until it is finalised the
     final plan runs on, and so does the date its last evaluation set ("ny_versjon" asks
@@ -114,14 +148,8 @@ def _pending_evaluation_dates(case: Case, docs: Sequence[CaseDocument]) -> tuple
     evaluations = [
         d for d in docs if d.kind == "evaluering" and d.status == FINAL and d.parent_id == plan.id
     ]
-    if evaluations:
-        step = evaluations[-1].data.get("next", {})
-        if step.get("action") in ("ny_evaluering", "ny_versjon") and step.get("evaluate_on"):
-            return (dt.date.fromisoformat(step["evaluate_on"]),)
-        return ()
-    dates = {m.get("evaluate_on") for m in plan.data.get("measures", []) if m.get("evaluate_on")}
-    # One evaluation meeting covers every measure: the first date is the one that is due.
-    return tuple(sorted(dt.date.fromisoformat(d) for d in dates))[:1]
+    due = (evaluations[-1] if evaluations else plan).next_evaluation_on
+    return (due,) if due is not None else ()
 
 
 def stage_of(session: Session, case: Case) -> str:

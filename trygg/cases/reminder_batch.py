@@ -2,7 +2,8 @@
 rather than a few per case (issue 15: 400,000 cases took 170 s and 112,000 queries).
 
 Each piece is the rule it stands for, applied to rows loaded together: the deadline
-facts are `trygg.cases.overview.case_facts`, the recipients
+facts are `trygg.cases.facts.facts_from` itself (from rows of the documents' columns,
+never their data), the recipients
 `trygg.cases.events.report_recipients`, the deduplication `trygg.cases.events.notify`.
 tests/test_reminder_batch.py compares them case by case.
 """
@@ -19,11 +20,9 @@ from sqlalchemy import Select, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from trygg.accounts.roles import LEDELSE, SKOLEEIER
-from trygg.calendar.clock import oslo_time
 from trygg.calendar.deadlines import CaseFacts
 from trygg.calendar.school_days import SchoolCalendar
-from trygg.cases.evaluation_dates import PLAN
-from trygg.cases.plans_in_force import final_plan_documents, pending_evaluation
+from trygg.cases.facts import FACT_COLUMNS, facts_from
 from trygg.models import (
     Case,
     CaseActor,
@@ -34,9 +33,7 @@ from trygg.models import (
     SchoolDayOff,
     User,
 )
-from trygg.models.cases import CLOSED
 from trygg.models.closing import REOPENED
-from trygg.models.documents import DRAFT, FINAL
 
 # Ids per IN list: well below SQLite's bound on parameters, and plans stay index scans.
 CHUNK = 500
@@ -54,22 +51,16 @@ def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def deadline_facts(
     session: Session, cases: Sequence[Case], ids: Select[int]
 ) -> dict[int, CaseFacts]:
-    """`case_facts` of each of `cases`; `ids` selects the same cases' ids."""
+    """`case_facts` of each of `cases`, by the same rule (`facts_from`) from rows read
+    together; `ids` selects the same cases' ids."""
     docs: dict[int, list[Any]] = defaultdict(list)
     rows = session.execute(
-        select(
-            CaseDocument.case_id,
-            CaseDocument.kind,
-            CaseDocument.status,
-            CaseDocument.created_at,
-            CaseDocument.finalised_at,
-        )
+        select(CaseDocument.case_id, *FACT_COLUMNS)
         .where(CaseDocument.case_id.in_(ids))
         .order_by(CaseDocument.id)
     )
     for row in rows:
         docs[row.case_id].append(row)
-    finals = final_plan_documents(session, ids)
     reopened = {
         case_id: at
         for case_id, at in session.execute(
@@ -78,42 +69,7 @@ def deadline_facts(
             .group_by(ClosingDecision.case_id)
         )
     }
-    return {
-        case.id: _facts(case, docs[case.id], finals.get(case.id, []), reopened.get(case.id))
-        for case in cases
-    }
-
-
-def _facts(case: Case, docs: list[Any], finals: list[Any], since: dt.datetime | None) -> CaseFacts:
-    reports = [d for d in docs if d.kind == "meldeskjema"]
-    investigations = [d for d in docs if d.kind == "undersokelse"]
-    # Opened again at the follow-up: only a plan made after that meets the plan deadline.
-    plans = [d for d in docs if d.kind == PLAN and d.status == FINAL]
-    evaluation = pending_evaluation(finals) if case.status != CLOSED else None
-    return CaseFacts(
-        reported_on=oslo_time(reports[0].created_at if reports else case.opened_at).date(),
-        investigation_finalised=any(d.status == FINAL for d in investigations),
-        investigation_draft=any(d.status == DRAFT for d in investigations),
-        unsafe_since=case.unsafe_since,
-        plan_finalised=any(
-            since is None or (d.finalised_at is not None and d.finalised_at >= since) for d in plans
-        ),
-        rektor_informed_on=case.rektor_informed_at.date() if case.rektor_informed_at else None,
-        raised_with_rektor_by_home=case.raised_with_rektor_by_home,
-        evaluation_dates=(evaluation,) if evaluation is not None else (),
-        staff_suspected=case.staff_suspected,
-        owner_report_recorded=case.owner_reported_at is not None or case.leadership_suspected,
-        closed=case.status == CLOSED,
-        serious_since=_serious_since(case),
-        follow_up_on=case.follow_up_on if case.status == CLOSED else None,
-    )
-
-
-def _serious_since(case: Case) -> dt.date | None:
-    if not case.serious:
-        return None
-    # A case marked before the day was stored falls back to its first receipt.
-    return case.serious_since or oslo_time(case.received_at or case.opened_at).date()
+    return {case.id: facts_from(case, docs[case.id], reopened.get(case.id)) for case in cases}
 
 
 def calendars_after(session: Session, day: dt.date) -> dict[int, SchoolCalendar]:
