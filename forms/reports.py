@@ -6,6 +6,7 @@ labels are what the reporter reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _
@@ -97,6 +98,11 @@ def _yes_no(label: Any, message: Any, default: str | None = None) -> RadioField:
     )
 
 
+def _digits(text: str) -> bool:
+    # isascii: str.isdigit also accepts digits of other scripts, which int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 class _CleanedForm(Form):
     """A sub-form (no CSRF of its own) that cleans text like BaseForm does."""
 
@@ -105,6 +111,9 @@ class _CleanedForm(Form):
 
 
 class OtherPupilForm(_CleanedForm):
+    # The register pupil picked for the row (views/reports/pupil_picking.py, or the
+    # script); empty for a typed name. Filing checks it and takes the register's name.
+    pupil_id = HiddenField()
     name = StringField(_("Navn"), validators=[_length(NAME_MAX)])
     role = SelectField(
         _("Rolle"),
@@ -222,6 +231,18 @@ class ReportForm(BaseForm):
         _("Når ble foresatte informert? (valgfritt)"),
         _("La stå tomt hvis foresatte ikke er informert ennå."),
     )
+
+    def posted_row(self, posted: Iterable[str], index: str) -> Any | None:
+        """The other pupils' row (a FormField entry) a button names by the index the row had
+        in the posted form (`posted`: its keys); None for a row that is not there. WTForms
+        renumbers the posted rows 0…n-1 in the order of their indices, and the page's rows
+        may have gaps (a row removed by the server or by static/js/rows.js)."""
+        prefix = f"{self.others.name}-"
+        numbers = {key[len(prefix) :].split("-", 1)[0] for key in posted if key.startswith(prefix)}
+        indices = sorted(int(n) for n in numbers if _digits(n))[:MAX_OTHER_PUPILS]
+        if not _digits(index) or int(index) not in indices:
+            return None
+        return self.others.entries[indices.index(int(index))]
 
     def validate_kinds(self, field: SelectMultipleField) -> None:
         chosen = field.data or []

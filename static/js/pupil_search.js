@@ -14,7 +14,9 @@
  *   data-pupil-search="register"  the pupil the report is about: picking fills the hidden
  *                                 pupil_id and the name and class fields; typing in the
  *                                 name or class afterwards unties it again
- *   data-pupil-search="name"      another pupil's row: picking fills in the name
+ *   data-pupil-search="name"      another pupil's row: picking fills in the name, and the
+ *                                 hidden field named in data-pupil-id-field (optional) with
+ *                                 the pupil's id; typing in the name afterwards unties it
  *
  * Only in a form marked data-pupil-search-form (the school has a register to search), whose
  * data-pupil-* attributes hold the texts (the translation layer, not this file).
@@ -31,10 +33,12 @@
     return form.getAttribute("data-pupil-" + name) || "";
   }
 
-  function Combobox(input, mode) {
+  function Combobox(input, mode, idField) {
     this.input = input;
     this.form = input.form;
     this.mode = mode;
+    // The other pupil's hidden pupil_id (data-pupil-id-field); null when there is none.
+    this.idField = idField ? this.form.elements.namedItem(idField) : null;
     this.options = [];
     this.active = -1;
     this.timer = null;
@@ -65,7 +69,7 @@
     input.setAttribute("data-pupil-search-ready", "");
 
     var self = this;
-    input.addEventListener("input", function () { self.typed(); });
+    input.addEventListener("input", function () { self.typed(); self.untie(); });
     input.addEventListener("keydown", function (event) { self.key(event); });
     input.addEventListener("blur", function () { self.close(); });
     // The focus stays in the field when an option is pressed with the mouse.
@@ -235,7 +239,12 @@
     this.close();
     if (this.mode === "name") {
       this.input.value = pupil.name;
-      this.say("");
+      if (this.idField) {
+        this.idField.value = String(pupil.id);
+        this.say(text(this.form, "picked") + " " + pupil.label);
+      } else {
+        this.say("");
+      }
       return;
     }
     var fields = this.form.elements;
@@ -266,6 +275,14 @@
     });
   };
 
+  Combobox.prototype.untie = function () {
+    // A name typed after the pick is another pupil than the register's.
+    if (this.idField && this.idField.value) {
+      this.idField.value = "";
+      this.say(text(this.form, "unpicked"));
+    }
+  };
+
   Combobox.prototype.say = function (message) {
     if (this.status.textContent !== message) {
       this.status.textContent = message;
@@ -282,7 +299,8 @@
       input && input.form && input.form.hasAttribute("data-pupil-search-form")
       && !input.hasAttribute("data-pupil-search-ready")
     ) {
-      return new Combobox(input, box.getAttribute("data-pupil-search"));
+      var mode = box.getAttribute("data-pupil-search");
+      return new Combobox(input, mode, box.getAttribute("data-pupil-id-field"));
     }
     return null;
   }

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from trygg import anonymise
 from trygg.accounts.roles import ANSATT, KONTAKTLAERER, LEDELSE, role_name
 from trygg.errors import Refused
-from trygg.models import Case, CaseActor, User
+from trygg.models import Case, CaseActor, Pupil, User
 
 PUPIL_ROLES = ("utøvende", "medelev", "vitne")
 KIND_PREFIX = {"pupil": "p", "guardian": "g", "staff": "s"}
@@ -40,6 +40,9 @@ class PersonInput:
     aliases: tuple[str, ...] = ()
     guardian_of: str = ""
     title: str = ""
+    # Another pupil picked from the school's register (checked by the caller,
+    # trygg.cases.register_people.checked_others); None for a typed name.
+    pupil_id: int | None = None
 
 
 def anonymiser_actor(actor: CaseActor) -> anonymise.Actor:
@@ -93,13 +96,16 @@ def add_person(session: Session, case: Case, person: PersonInput) -> CaseActor:
         a.key == person.guardian_of and a.kind == "pupil" for a in case.actors
     ):
         raise Refused("Velg hvilken elev personen er foresatt til.", field="guardian_of")
-    for actor in case.actors:
-        if actor.kind == person.kind and actor.name.casefold() == name.casefold():
-            if person.aliases:
-                actor.aliases = sorted({*(actor.aliases or ()), *person.aliases})
-            if person.role and not actor.role:
-                actor.role = person.role
-            return actor
+    existing = _same_person(case, person, name)
+    if existing is not None:
+        if person.aliases:
+            existing.aliases = sorted({*(existing.aliases or ()), *person.aliases})
+        if person.role and not existing.role:
+            existing.role = person.role
+        if person.pupil_id is not None and existing.pupil_id is None:
+            existing.pupil_id = person.pupil_id
+            existing.pupil = session.get(Pupil, person.pupil_id)
+        return existing
     actor = CaseActor(
         key=_next_key(case, person.kind),
         kind=person.kind,
@@ -109,10 +115,26 @@ def add_person(session: Session, case: Case, person: PersonInput) -> CaseActor:
         title=person.title,
         guardian_of=person.guardian_of,
     )
+    if person.pupil_id is not None:
+        # Set both: bring_register_people reads the pupil before the actor is flushed.
+        actor.pupil_id, actor.pupil = person.pupil_id, session.get(Pupil, person.pupil_id)
     case.actors.append(actor)
     session.add(actor)
     relabel(case)
     return actor
+
+
+def _same_person(case: Case, person: PersonInput, name: str) -> CaseActor | None:
+    """The person already in the case: the register pupil picked, else the same name and
+    kind, unless that one is another register pupil of the same name."""
+    for actor in case.actors:
+        if person.pupil_id is not None and actor.pupil_id == person.pupil_id:
+            return actor
+    for actor in case.actors:
+        same = actor.kind == person.kind and actor.name.casefold() == name.casefold()
+        if same and (person.pupil_id is None or actor.pupil_id in (None, person.pupil_id)):
+            return actor
+    return None
 
 
 def staff_actor(session: Session, case: Case, user: User, *, suspected: bool = False) -> CaseActor:

@@ -7,9 +7,10 @@ register.
   person whose name would point to another pupil (trygg.anonymise.labels). Both come in
   as the case's people (CaseActor), so the labels are stable, the name-to-label key stays
   in the database behind the case's access check, and the leak scanner knows their names.
-- Another pupil in the case is tied to a register pupil when the register has exactly one
-  active pupil of the school with that name; otherwise the leadership ties them by hand
-  (`link_person`), and the name the case used is kept as a nickname.
+- Another pupil in the case is tied to the register pupil the reporter picked for the row
+  (`checked_others`), else when the register has exactly one active pupil of the school
+  with that name; otherwise the leadership ties them by hand (`link_person`), and the name
+  the case used is kept as a nickname.
 - A spelling a case used before it was tied to the register ("Lea Holmm") is kept on the
   register pupil, and as a nickname of the pupil wherever another case labels them, so
   the leak scanner still finds it (`learn_spelling`).
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ from trygg.cases.events import record_event
 from trygg.errors import Refused
 from trygg.models import Case, CaseActor, Pupil, User
 from trygg.pupils.register import pupil_for_report
+
+# The field a refusal about one of the other pupils' register pupil names (checked_others).
+OTHER_PUPIL = "other_pupil"
 
 
 def _folded(name: str) -> str:
@@ -80,20 +84,37 @@ def report_register(
 ) -> ReportRegister:
     """The register's people for a report's name check, found as bring_register_people
     will find them when the report is filed, so the reporter is asked about the same
-    names the document is anonymised with."""
+    names the document is anonymised with: a row picked from the register is that pupil,
+    the others are matched by name among the pupils nobody picked."""
     pupils: list[tuple[Pupil, str]] = []
     if pupil_id is not None:
         own = session.get(Pupil, pupil_id)
         if own is not None and own.school_id == school_id:
             pupils.append((own, ""))
     taken: set[int | None] = {pupil_id}
+    matches: dict[int, Pupil | None] = {}
+    for position, person in enumerate(others):
+        if person.pupil_id is not None:
+            picked = session.get(Pupil, person.pupil_id)
+            # An id filing refuses (checked_others) brings nobody's guardians.
+            usable = (
+                picked is not None
+                and picked.school_id == school_id
+                and picked.active
+                and picked.id not in taken
+            )
+            matches[position] = picked if usable else None
+            taken.add(person.pupil_id)
     spellings: dict[str, tuple[str, ...]] = {}
-    for person in others:
+    for position, person in enumerate(others):
         name = " ".join(person.name.split())
         if not name:
             continue
-        names = {_folded(name), *(_folded(a) for a in person.aliases)}
-        match = _unique_pupil(session, school_id, names, taken)
+        if position in matches:
+            match = matches[position]
+        else:
+            names = {_folded(name), *(_folded(a) for a in person.aliases)}
+            match = _unique_pupil(session, school_id, names, taken)
         if match is not None:
             taken.add(match.id)
             pupils.append((match, name))
@@ -102,6 +123,49 @@ def report_register(
         (" ".join(g.name.split()), typed) for pupil, typed in pupils for g in pupil.guardians
     ]
     return ReportRegister(tuple((g, p) for g, p in guardians if g), spellings)
+
+
+def checked_others(
+    session: Session, school_id: int, pupil_id: int | None, others: Sequence[PersonInput]
+) -> tuple[PersonInput, ...]:
+    """The report's other pupils with the register pupils picked for them checked: an
+    active pupil of the school, not the report's own pupil, not picked on two rows. A
+    picked row takes the register's name; a spelling typed before is kept as a nickname.
+    A refusal names the row by its place among `others` (param `row`)."""
+    seen: set[int] = set()
+    checked = []
+    for row, person in enumerate(others):
+        if person.pupil_id is None:
+            checked.append(person)
+            continue
+        typed = " ".join(person.name.split())
+        try:
+            pupil = pupil_for_report(session, school_id, person.pupil_id)
+        except Refused:
+            raise Refused(
+                "Eleven finnes ikke i elevregisteret ved skolen. Søk på nytt, eller skriv navnet.",
+                field=OTHER_PUPIL,
+                row=row,
+                name=typed,
+            ) from None
+        if pupil.id == pupil_id:
+            raise Refused(
+                "%(name)s er eleven meldingen gjelder. Velg en annen elev på denne raden.",
+                field=OTHER_PUPIL,
+                row=row,
+                name=pupil.full_name,
+            )
+        if pupil.id in seen:
+            raise Refused(
+                "%(name)s er valgt på en annen rad også. Fjern den ene raden.",
+                field=OTHER_PUPIL,
+                row=row,
+                name=pupil.full_name,
+            )
+        seen.add(pupil.id)
+        spellings = (typed,) if typed and _folded(typed) != _folded(pupil.full_name) else ()
+        checked.append(replace(person, name=pupil.full_name, aliases=(*person.aliases, *spellings)))
+    return tuple(checked)
 
 
 def _with_aliases(actor: CaseActor, spellings: list[str]) -> None:

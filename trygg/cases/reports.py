@@ -11,7 +11,8 @@ its series (trygg.cases.references):
 - A report always reaches someone who may act on it, or it is refused with the reason;
   the receipt names exactly those it reached (kept on the report_filed event).
 - The other pupils named, and the pupil's and their guardians, are tied to the school's
-  register where it knows them (trygg.cases.register_people).
+  register where it knows them, or as the reporter picked them from it
+  (trygg.cases.register_people).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from trygg.cases.events import notify, owner_users, record_event, report_recipie
 from trygg.cases.names_check import NamesToCheck
 from trygg.cases.pupil_cases import lock_pupil, open_case_for, pupil_key
 from trygg.cases.references import next_reference
-from trygg.cases.register_people import bring_register_people
+from trygg.cases.register_people import bring_register_people, checked_others
 from trygg.cases.report_routing import (
     SUSPECT_LEADERSHIP,
     SUSPECT_UNKNOWN,
@@ -178,6 +179,9 @@ def file_report(
         # The register's name and class, whatever the form carried with the id.
         pupil = pupil_for_report(session, reporter.school.id, report.pupil_id)
         report = replace(report, pupil_name=pupil.full_name, pupil_class=pupil.class_name)
+    # The other pupils picked from the register, before anything is stored or asked.
+    others = checked_others(session, reporter.school.id, report.pupil_id, report.others)
+    report = replace(report, others=others)
     if not report.pupil_name.strip():
         raise Refused("Skriv navnet på eleven meldingen gjelder.", field="pupil_name")
     route = decide_route(session, reporter, report)

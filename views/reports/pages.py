@@ -30,6 +30,7 @@ from trygg.cases.documents import DocumentProblems
 from trygg.cases.downloads import MIMETYPES
 from trygg.cases.names_check import NameCheck, NamesToCheck
 from trygg.cases.receipts import ReportReceipt, open_receipt, receipt_word
+from trygg.cases.register_people import OTHER_PUPIL
 from trygg.cases.reports import NewReport, file_report, my_reports, report_names, report_people
 from trygg.errors import Refused
 from views.cases.loading import acting_user, archive, now, own_report_or_404
@@ -61,23 +62,32 @@ def _yes(value: str | None) -> bool:
     return value == "ja"
 
 
+def _hidden_id(value: str | None) -> int | None:
+    """A hidden id field: None when empty. A value that is no id at all is a tampered
+    form: 0 is no pupil, and the domain refuses it."""
+    text = (value or "").strip()
+    return (parse_id(text) or 0) if text else None
+
+
+def _named_rows(form: ReportForm) -> list[OtherPupilForm]:
+    """The other pupils' rows the report names, in the order of NewReport.others."""
+    return [row.form for row in form.others if (row.form.name.data or "").strip()]
+
+
 def _new_report(form: ReportForm) -> NewReport:
     others = tuple(
         PersonInput(
-            name=row.form.name.data or "",
+            name=row.name.data or "",
             kind="pupil",
-            role=row.form.role.data or "",
-            aliases=row.form.alias_list(),
+            role=row.role.data or "",
+            aliases=row.alias_list(),
+            pupil_id=_hidden_id(row.pupil_id.data),
         )
-        for row in form.others
-        if (row.form.name.data or "").strip()
+        for row in _named_rows(form)
     )
     staff_suspected = _yes(form.staff_suspected.data)
-    picked = (form.pupil_id.data or "").strip()
-    # A value that is no id at all is a tampered form: 0 is no pupil, and is refused.
-    pupil_id = (parse_id(picked) or 0) if picked else None
     return NewReport(
-        pupil_id=pupil_id,
+        pupil_id=_hidden_id(form.pupil_id.data),
         pupil_name=form.pupil_name.data or "",
         pupil_class=form.pupil_class.data or "",
         arena=form.arena.data or "",
@@ -107,6 +117,12 @@ def _show_row_error(form: ReportForm, error: Refused) -> bool:
 
 
 def _show_refusal(form: ReportForm, error: Refused) -> None:
+    rows = _named_rows(form)
+    row = error.params.get("row")
+    if error.field == OTHER_PUPIL and isinstance(row, int) and row < len(rows):
+        # The register pupil picked on one of the other pupils' rows.
+        add_error(rows[row], "name", gettext(error.message, **error.params))
+        return
     if error.field == "pupil_id":
         # The id is a hidden field: the reporter reads the refusal at the search.
         form.pupil_id.data = ""
@@ -132,7 +148,8 @@ def _change_rows(form: ReportForm) -> bool:
         return True
     removed = request.form.get("remove_row")
     if removed is not None:
-        form.others.entries = [e for e in form.others.entries if e.name != f"others-{removed}"]
+        gone = form.posted_row(request.form.keys(), removed)
+        form.others.entries = [e for e in form.others.entries if e is not gone]
         return True
     return False
 
@@ -184,6 +201,9 @@ def new() -> str | Response:
             if "search_pupil" in request.form and pupil_picking.wants_json():
                 return pupil_picking.matches_json(matches)
             return _render_form(form, matches=matches)
+        other_matches = pupil_picking.pick_other(form)
+        if other_matches is not None:
+            return _render_form(form, other_matches=other_matches)
         if _change_rows(form):
             return _render_form(form)
         added = _add_pupil(form)
@@ -233,6 +253,7 @@ def _render_form(
     names: NameCheck | None = None,
     notice: str = "",
     matches: list[dict[str, Any]] | None = None,
+    other_matches: dict[str, list[dict[str, Any]]] | None = None,
 ) -> str:
     errors = _error_items(form)
     if names is not None:
@@ -253,6 +274,10 @@ def _render_form(
         search_as_you_type=pupil_picking.search_as_you_type(),
         # None: no search made; a list (maybe empty): the search's matches.
         matches=matches if "search_pupil" in request.form else None,
+        # The other pupils' rows: the register pupils they are tied to, and the matches
+        # of a row's search, by row index.
+        others_picked=pupil_picking.others_picked(form),
+        other_matches=other_matches or {},
     )
 
 

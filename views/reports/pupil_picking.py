@@ -3,7 +3,11 @@
 Without JavaScript the form's own buttons do it: "Søk" lists the matching pupils, "Velg"
 ties the report to one, "Velg en annen elev" unties it. static/js/pupil_search.js sends
 the same "Søk" request as the reporter types and asks for the matches as JSON, for a
-combobox under the field; it also suggests names for the other pupils' rows."""
+combobox under the field; it also suggests names for the other pupils' rows.
+
+Each other pupil's row has the same buttons ("Søk i elevregisteret" with the row's typed
+name, "Velg …", "Velg en annen elev"), named by the row's index in the page ("others-3"
+is row "3"; ReportForm.posted_row finds it after WTForms has renumbered the rows)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from database import db
-from forms.reports import ReportForm
+from forms.reports import OtherPupilForm, ReportForm
 from trygg.accounts.permissions import can_search_pupils
 from trygg.errors import Refused
 from trygg.models import Pupil
@@ -53,9 +57,99 @@ def pick_pupil(form: ReportForm) -> list[dict[str, Any]] | None:
     found = find_for_report(
         db.session, school_id, form.pupil_search.data or "", audit_initiator(), now()
     )
-    return [
-        {"id": p.id, "name": p.full_name, "class": p.class_name, "label": _label(p)} for p in found
-    ]
+    return [_match(p) for p in found]
+
+
+def _match(pupil: Pupil) -> dict[str, Any]:
+    return {
+        "id": pupil.id,
+        "name": pupil.full_name,
+        "class": pupil.class_name,
+        "label": _label(pupil),
+    }
+
+
+def pick_other(form: ReportForm) -> dict[str, list[dict[str, Any]]] | None:
+    """The buttons of another pupil's row: "Søk i elevregisteret" lists the school's pupils
+    matching the row's name, "Velg …" ties the row to one (its name from the register),
+    "Velg en annen elev" unties it. Everything typed is kept. Returns the searched row's
+    matches by row index ({} after a pick), or None when the request was none of these."""
+    user = current_user()
+    school_id = user.school_id or 0
+    cleared = request.form.get("clear_other")
+    if cleared is not None:
+        row = _row(form, cleared)
+        if row is not None:
+            row.pupil_id.data = ""
+        return {}
+    picked_value = request.form.get("pick_other")
+    if picked_value is not None:
+        index, _, pupil_id = picked_value.partition(":")
+        row = _row(form, index)
+        if row is not None:
+            _tie_row(form, row, school_id, parse_id(pupil_id) or 0)
+        return {}
+    posted = request.form.get("search_other")
+    if posted is None:
+        return None
+    entry = form.posted_row(request.form.keys(), posted)
+    if entry is None or not can_search_pupils(user, school_id):
+        return {}
+    typed = entry.form.name.data or ""
+    found = find_for_report(db.session, school_id, typed, audit_initiator(), now())
+    # By the row's index in the page this answers with (WTForms numbered them afresh).
+    return {row_index(entry): [_match(p) for p in found]}
+
+
+def row_index(entry: Any) -> str:
+    """A row's index in the page ("others-3" is "3"), which its buttons carry."""
+    return str(entry.name.rsplit("-", 1)[1])
+
+
+def _row(form: ReportForm, index: str) -> OtherPupilForm | None:
+    """The row a button names by its index; None for a row that is gone (or a forged one)."""
+    entry = form.posted_row(request.form.keys(), index)
+    return None if entry is None else entry.form
+
+
+def _tie_row(form: ReportForm, row: OtherPupilForm, school_id: int, pupil_id: int) -> None:
+    """Tie the row to the register pupil, or say at the row why not. Filing checks the
+    same again (trygg.cases.register_people.checked_others): this is the early answer."""
+    try:
+        pupil = register.pupil_for_report(db.session, school_id, pupil_id)
+    except Refused:
+        row.pupil_id.data = ""
+        message = "Eleven finnes ikke i elevregisteret ved skolen. Søk på nytt, eller skriv navnet."
+        add_error(row, "name", gettext(message))
+        return
+    taken = [r.form.pupil_id.data for r in form.others if r.form is not row]
+    if str(pupil.id) in (form.pupil_id.data, *taken):
+        message = "%(name)s står allerede i meldingen. Velg en annen elev på denne raden."
+        add_error(row, "name", gettext(message, name=pupil.full_name))
+        return
+    row.pupil_id.data = str(pupil.id)
+    row.name.data = pupil.full_name
+
+
+def others_picked(form: ReportForm) -> dict[str, dict[str, str]]:
+    """The register pupils the other pupils' rows are tied to, by row index, as the
+    reporter sees them. A row whose id is no pupil of the school is untied again."""
+    user = current_user()
+    if not can_search_pupils(user, user.school_id or 0):
+        return {}
+    shown = {}
+    for entry in form.others:
+        row, index = entry.form, row_index(entry)
+        if not (row.pupil_id.data or "").strip():
+            continue
+        pupil_id = parse_id(row.pupil_id.data) or 0
+        try:
+            pupil = register.pupil_for_report(db.session, user.school_id or 0, pupil_id)
+        except Refused:
+            row.pupil_id.data = ""
+            continue
+        shown[index] = {"name": pupil.full_name, "class": pupil.class_name}
+    return shown
 
 
 def search_as_you_type() -> bool:
