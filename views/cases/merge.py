@@ -1,5 +1,6 @@
 """Merging two cases of one pupil, linking a typed pupil to the register, and reading a
-merged case's permanent records from the surviving case (trygg.cases.merging).
+merged case's permanent records from the surviving case (trygg.cases.merging). Both link
+pages search and choose the register pupil with views.cases.register_choice.
 
 Every case is loaded with its access check (case_or_404); the merged case's documents
 and attachments are reached only through the surviving case and its merge row, so who
@@ -7,12 +8,12 @@ may read them is decided by the surviving case."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from database import db
-from forms.case_register import LinkPupilForm, MergeForm
+from forms.case_register import MergeForm
 from trygg import audit
 from trygg.accounts.permissions import can_inform_guardians, can_merge_cases, can_see_cases
 from trygg.cases.access import case_access, load_case
@@ -24,8 +25,8 @@ from trygg.cases.register_people import unlinked_pupils
 from trygg.errors import NotFound, Refused
 from trygg.models import Case, CaseMerge
 from trygg.models.cases import MERGED
-from trygg.pupils.register import search
 from views.cases.loading import acting_user, archive, case_or_404, document_or_404, now
+from views.cases.register_choice import register_choice
 from web.files import attachment, converters
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
@@ -59,9 +60,10 @@ def _candidates(case: Case) -> list[Case]:
 @requires(can_see_cases)
 def merge(case_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
-    candidates = _candidates(case)
+    # The right first: a user without it never makes the candidate queries run.
     if not can_merge_cases(current_user(), case_access(case), case_access(case)):
         abort(403)
+    candidates = _candidates(case)
     form = MergeForm()
     form.other.choices = [
         (str(c.id), f"{c.reference}: {c.pupil_name}, {c.pupil_class}") for c in candidates
@@ -90,35 +92,22 @@ def merge(case_id: int) -> Response | str:
     )
 
 
-def _register_query() -> str:
-    # The search goes in the POST body, never the address: a pupil's name in a URL ends
-    # up in proxy and access logs.
-    return (request.form.get("q") or "")[:100] if request.method == "POST" else ""
-
-
-def _choosing() -> bool:
-    """A POST chooses a pupil, unless its button was «Søk» (then it only shows hits)."""
-    return request.form.get("action") != "search"
-
-
 @bp.route("/<id:case_id>/elevregisteret", methods=["GET", "POST"])
 @requires(can_see_cases)
 def link(case_id: int) -> Response | str:
     case = case_or_404(case_id, edit=True)
     if not can_inform_guardians(current_user(), case_access(case)):
         abort(403)
-    query = _register_query()
-    found = search(db.session, case.school_id, query) if query else []
-    form = LinkPupilForm()
-    form.pupil_id.choices = [(str(p.id), f"{p.full_name}, {p.class_name}") for p in found]
-    if _choosing() and form.validate_on_submit():
-        chosen = form.chosen()
+    choice = register_choice(case)
+    if isinstance(choice, Response):
+        return choice
+    if choice.chosen is not None:
         try:
-            if chosen is None:
-                raise Refused("Søk etter eleven og velg henne eller ham.", field="pupil_id")
-            pupil = link_pupil(db.session, case, chosen, acting_user(), audit_initiator(), now())
+            pupil = link_pupil(
+                db.session, case, choice.chosen, acting_user(), audit_initiator(), now()
+            )
         except Refused as error:
-            show_error(form, error)
+            show_error(choice.form, error)
         else:
             flash(
                 gettext("Saken er knyttet til %(name)s i elevregisteret.", name=pupil.full_name),
@@ -127,9 +116,7 @@ def link(case_id: int) -> Response | str:
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
         "cases/register/link.html",
-        form=form,
-        query=query,
-        searched=bool(query),
+        **choice.page(),
         case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
     )
 
@@ -145,20 +132,16 @@ def link_person(case_id: int, key: str) -> Response | str:
     person = next((a for a in unlinked_pupils(case) if a.key == key), None)
     if person is None:
         abort(404)
-    query = _register_query()
-    found = search(db.session, case.school_id, query) if query else []
-    form = LinkPupilForm()
-    form.pupil_id.choices = [(str(p.id), f"{p.full_name}, {p.class_name}") for p in found]
-    if _choosing() and form.validate_on_submit():
-        chosen = form.chosen()
+    choice = register_choice(case)
+    if isinstance(choice, Response):
+        return choice
+    if choice.chosen is not None:
         try:
-            if chosen is None:
-                raise Refused("Søk etter eleven og velg henne eller ham.", field="pupil_id")
             linked = link_person_to_register(
-                db.session, case, key, chosen, acting_user(), audit_initiator(), now()
+                db.session, case, key, choice.chosen, acting_user(), audit_initiator(), now()
             )
         except Refused as error:
-            show_error(form, error)
+            show_error(choice.form, error)
         else:
             flash(
                 gettext(
@@ -171,9 +154,7 @@ def link_person(case_id: int, key: str) -> Response | str:
             return redirect(url_for("cases.show", case_id=case.id, _anchor="foresatte"))
     return render_template(
         "cases/register/link_person.html",
-        form=form,
-        query=query,
-        searched=bool(query),
+        **choice.page(),
         person={"key": person.key, "name": person.name, "label": person.label},
         case={"id": case.id, "reference": case.reference, "pupil": case.pupil_name},
     )
