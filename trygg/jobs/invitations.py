@@ -11,27 +11,32 @@ worker) skips everyone with an outcome, and never sends again to someone with an
 and no outcome: that mail may have left just before the crash, so the person is recorded
 as failed (UNCERTAIN), and the admin's retry, which sends to the failed only, decides.
 The audit trail is the whole record; the batch needs no table of its own.
+
+"Send invitasjon til alle uten passord" queues a batch of everyone in the admin's reach
+(one school, or the whole municipality) without a password (trygg.jobs.invite_everyone,
+which also keeps a second click from starting another); see `_members` for who its run
+invites.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from trygg import audit
-from trygg.accounts.password_links import invitation_link
+from trygg.accounts.password_links import invitation_link, users_without_password
 from trygg.accounts.permissions import can_manage_user
 from trygg.accounts.principal import Principal
 from trygg.cases.reminders import mailer_for
 from trygg.errors import NotFound, Refused
 from trygg.jobs.context import NOT_FOUND, ExportContext, ExportFile
 from trygg.mail import MailError, notice
-from trygg.models import AuditEvent, Job, User, utcnow
+from trygg.models import AuditEvent, Job, School, User, utcnow
 from trygg.models.jobs import DONE, EXPIRED, FAILED
 
 INVITATIONS = "invitations"
@@ -63,9 +68,18 @@ SERVER_DOWN = (
 @dataclass(frozen=True)
 class Batch:
     id: int
-    school_id: int
+    # None: the whole municipality (a municipality admin's "alle uten passord").
+    school_id: int | None
+    municipality_id: int
     user_ids: tuple[int, ...]
     retry_of: int | None
+    # "Alle uten passord": the run also invites whoever lacks a password by then (_members).
+    everyone: bool = False
+
+    def reaches(self, user: User) -> bool:
+        if self.school_id is None:
+            return user.municipality_id == self.municipality_id
+        return user.school_id == self.school_id
 
 
 @dataclass(frozen=True)
@@ -95,13 +109,15 @@ class BatchReport:
 def queue_invitations(
     session: Session,
     admin: Principal,
-    school_id: int,
+    school_id: int | None,
     user_ids: Sequence[int],
     by: audit.Initiator,
     now: dt.datetime,
     retry_of: int | None = None,
+    everyone: bool = False,
 ) -> int:
-    """The batch of accounts a job is to invite, in this order; its id is the job's subject."""
+    """The batch of accounts a job is to invite, in this order; its id is the job's subject.
+    A batch of no school (a municipality admin's) reaches the whole municipality."""
     if not can_manage_user(admin, school_id, admin.municipality_id):
         raise NotFound(NOT_FOUND)
     if not user_ids:
@@ -109,7 +125,13 @@ def queue_invitations(
     details: dict[str, object] = {"users": list(user_ids)}
     if retry_of is not None:
         details["retry_of"] = retry_of
-    return audit.record(session, by, BATCH, "school", school_id, details, now=now).id
+    if everyone:
+        details["everyone"] = True
+    if school_id is None:
+        subject: tuple[str, int] = ("municipality", admin.municipality_id)
+    else:
+        subject = ("school", school_id)
+    return audit.record(session, by, BATCH, *subject, details, now=now).id
 
 
 def batch_of(session: Session, batch_id: int) -> Batch:
@@ -117,11 +139,21 @@ def batch_of(session: Session, batch_id: int) -> Batch:
     if event is None or event.action != BATCH:
         raise NotFound(NOT_FOUND)
     details = json.loads(event.details)
+    school_id: int | None = None
+    if event.object_type == "municipality":
+        municipality_id = int(event.object_id)
+    else:
+        school = session.get(School, int(event.object_id))
+        if school is None:
+            raise NotFound(NOT_FOUND)
+        school_id, municipality_id = school.id, school.municipality_id
     return Batch(
         event.id,
-        int(event.object_id),
+        school_id,
+        municipality_id,
         tuple(int(user_id) for user_id in details["users"]),
         details.get("retry_of"),
+        bool(details.get("everyone", False)),
     )
 
 
@@ -140,6 +172,49 @@ def _outcomes(session: Session, batch: Batch) -> dict[int, tuple[str, str | None
     return outcomes
 
 
+def _mailed_elsewhere(session: Session, batch: Batch, user_id: int | None = None) -> set[int]:
+    """Who another sending has mailed (or is mailing) since this batch was queued: another
+    batch's job, or an admin's single invitation. Their fresh link makes this one's
+    needless, and two sendings that overlap (the import's job beside "alle uten passord")
+    must not both mail them."""
+    query = select(AuditEvent.object_id, AuditEvent.action, AuditEvent.details).where(
+        AuditEvent.action.in_((ATTEMPTED, SENT, NOT_SENT)), AuditEvent.id > batch.id
+    )
+    if user_id is not None:
+        query = query.where(AuditEvent.object_id == str(user_id))
+    latest: dict[int, str] = {}
+    for object_id, action, details in session.execute(query.order_by(AuditEvent.id)):
+        if json.loads(details).get("batch") != batch.id:
+            latest[int(object_id)] = action
+    # A refusal elsewhere left them without mail: this batch still owes them one.
+    return {uid for uid, action in latest.items() if action != NOT_SENT}
+
+
+def _listed(batch: Batch, outcomes: Collection[int]) -> list[int]:
+    """The batch's list at the click, then those a run added and reached (they have
+    records in the batch): whom its report counts."""
+    listed = set(batch.user_ids)
+    return [*batch.user_ids, *(user_id for user_id in outcomes if user_id not in listed)]
+
+
+def _members(session: Session, batch: Batch, outcomes: Collection[int]) -> list[int]:
+    """Who a run of the batch goes through, in order.
+
+    For "alle uten passord" the set is decided when the job runs, on top of the list taken
+    at the click (the audit event says what the admin asked for): someone created or
+    imported between the click and the run, or during a crashed run before the next one,
+    is not skipped. Deciding at run time never mails anyone twice: every run first reads
+    the batch's own records (`outcomes`), and a person another sending has reached since
+    the click is left out (`_mailed_elsewhere`, checked again under a lock just before
+    each mail)."""
+    members = _listed(batch, outcomes)
+    if batch.everyone:
+        listed = set(members)
+        waiting = users_without_password(session, batch.municipality_id, batch.school_id)
+        members += [user.id for user in waiting if user.id not in listed]
+    return members
+
+
 def _users(session: Session, ids: Sequence[int]) -> dict[int, User]:
     found: dict[int, User] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -148,15 +223,31 @@ def _users(session: Session, ids: Sequence[int]) -> dict[int, User]:
     return found
 
 
-def _waits(user: User, school_id: int) -> bool:
-    """Still without a way to log in, and still the batch's school's to invite."""
-    return user.active and user.password_hash is None and user.school_id == school_id
+def _waits(user: User, batch: Batch) -> bool:
+    """Still without a way to log in, and still within the batch's reach to invite."""
+    return user.active and user.password_hash is None and batch.reaches(user)
 
 
 def _record(
     session: Session, by: audit.Initiator, action: str, user_id: int, batch: Batch, **more: str
 ) -> None:
     audit.record(session, by, action, "user", user_id, {"batch": batch.id, **more}, now=utcnow())
+
+
+def _claim(session: Session, by: audit.Initiator, batch: Batch, user_id: int) -> bool:
+    """Whether this batch may mail the person now; if so, the attempt is recorded (the
+    caller commits). The person's row is locked first: two jobs reaching one person at
+    once (two workers) take turns here, and the second sees the first's attempt."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(email=User.email)
+        .execution_options(synchronize_session=False)
+    )
+    if _mailed_elsewhere(session, batch, user_id):
+        return False
+    _record(session, by, ATTEMPTED, user_id, batch)
+    return True
 
 
 def send_batch(context: ExportContext, batch_id: int) -> ExportFile | None:
@@ -174,19 +265,23 @@ def send_batch(context: ExportContext, batch_id: int) -> ExportFile | None:
     # a crash of the run, or the next run could not tell who has had mail.
     session.commit()
     mailer = mailer_for(settings)
-    users = _users(session, batch.user_ids)
-    total, done, failures_in_row = len(batch.user_ids), len(outcomes), 0
-    for user_id in batch.user_ids:
+    members = _members(session, batch, outcomes)
+    users = _users(session, members)
+    total, done, failures_in_row = len(members), len(outcomes), 0
+    for user_id in members:
         if user_id in outcomes:
             continue
         user = users.get(user_id)
-        if user is None or not _waits(user, batch.school_id):
+        if user is None or not _waits(user, batch):
             done += 1
             continue
         message = notice(
             user.email, "invitation", invitation_link(settings.base_url, settings.secret_key, user)
         )
-        _record(session, by, ATTEMPTED, user.id, batch)
+        if not _claim(session, by, batch, user.id):
+            session.commit()
+            done += 1
+            continue
         session.commit()
         try:
             mailer.send([message])
@@ -209,16 +304,20 @@ def send_batch(context: ExportContext, batch_id: int) -> ExportFile | None:
 
 def batch_report(session: Session, batch: Batch) -> BatchReport:
     outcomes = _outcomes(session, batch)
-    users = _users(session, batch.user_ids)
+    # Someone a run would have added but never reached is not in the report: the users
+    # page still counts them, and the next click invites them.
+    members = _listed(batch, outcomes)
+    users = _users(session, members)
+    elsewhere = _mailed_elsewhere(session, batch)
     sent = skipped = 0
     failed: list[Invitee] = []
     not_sent: list[Invitee] = []
-    for user_id in batch.user_ids:
+    for user_id in members:
         action, reason = outcomes.get(user_id, ("", None))
         user = users.get(user_id)
         if action == SENT:
             sent += 1
-        elif user is None or not _waits(user, batch.school_id):
+        elif user is None or not _waits(user, batch) or (not action and user_id in elsewhere):
             skipped += 1
         elif action == NOT_SENT:
             failed.append(Invitee(user.id, user.name, user.email, reason))
@@ -227,7 +326,7 @@ def batch_report(session: Session, batch: Batch) -> BatchReport:
             failed.append(Invitee(user.id, user.name, user.email, UNCERTAIN))
         else:
             not_sent.append(Invitee(user.id, user.name, user.email, None))
-    return BatchReport(len(batch.user_ids), sent, tuple(failed), tuple(not_sent), skipped)
+    return BatchReport(len(members), sent, tuple(failed), tuple(not_sent), skipped)
 
 
 def retry_failed(

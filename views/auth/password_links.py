@@ -1,5 +1,6 @@
 """Setting a password from a link in an e-mail: "Glemt passord?" on the login page, and
-an invitation an admin sends to a new or imported account.
+an invitation an admin sends to a new or imported account (one in the request; "alle uten
+passord" by a background job, like the import's).
 
 Both public pages answer the same whatever address is typed, so they never tell whether
 someone has an account; the e-mail carries only the link.
@@ -27,8 +28,10 @@ from trygg.accounts import password_links, scope
 from trygg.accounts.permissions import can_administer
 from trygg.cases.reminders import mailer_for
 from trygg.errors import Refused
+from trygg.jobs import INVITATIONS, invite_everyone
 from trygg.mail import Mailer, MailError, Notice, notice
 from trygg.models import User, utcnow
+from views.jobs.pages import start as start_job
 from web.form_errors import flash_refusal, show_error
 from web.gate import audit_initiator, client_ip, current_user, requires, settings
 
@@ -132,14 +135,21 @@ def invite(user_id: int) -> Response:
 @bp.route("/admin/brukere/invitasjoner", methods=["POST"])
 @requires(can_administer)
 def invite_all() -> Response:
-    admin = current_user()
-    if ConfirmForm().validate_on_submit():
-        _invite(
-            password_links.users_without_password(
-                db.session, admin.municipality_id, admin.school_id
-            )
+    """Queues the invitations as a job (trygg.jobs.invite_everyone) and shows its progress;
+    nothing is mailed in the request, however many there are."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.users"))
+    try:
+        queued = invite_everyone.queue_everyone(
+            db.session, current_user(), audit_initiator(), utcnow()
         )
-    return redirect(url_for("admin.users"))
+    except Refused as error:
+        flash_refusal(error)
+        return redirect(url_for("admin.users"))
+    if isinstance(queued, invite_everyone.AlreadyRunning):
+        flash(gettext("Invitasjonene er allerede på vei. Her ser du hvordan det går."), "info")
+        return redirect(url_for("jobs.show", job_id=queued.job_id))
+    return start_job(INVITATIONS, queued.batch_id)
 
 
 def _invite(users: list[User]) -> None:

@@ -93,6 +93,8 @@ def _status_text(view: jobs.JobView) -> str:
         return gettext("Eksporten ble avbrutt og venter i kø for å startes på nytt …")
     if view.status == QUEUED:
         return gettext("Venter i kø …")
+    if view.kind == jobs.INVITATIONS and not view.retrying:
+        return gettext("Sender invitasjoner: %(percent)d %% ferdig.", percent=view.progress)
     if view.retrying:
         return gettext(
             "Eksporten ble avbrutt og lages nå på nytt: %(percent)d %% ferdig.",
@@ -174,12 +176,17 @@ def _report(job: Job, view: jobs.JobView) -> dict[str, Any] | None:
     return {
         "summary": gettext(
             "%(sent)d av %(total)d invitasjoner er sendt.", sent=report.sent, total=report.total
+        )
+        + (
+            " " + gettext("%(failed)d ble ikke sendt.", failed=len(report.to_retry))
+            if report.to_retry
+            else ""
         ),
         "skipped": ngettext(
-            "%(num)d trengte ikke invitasjon lenger (har valgt passord, er deaktivert eller "
-            "flyttet til en annen skole).",
-            "%(num)d trengte ikke invitasjon lenger (har valgt passord, er deaktivert eller "
-            "flyttet til en annen skole).",
+            "%(num)d trengte ikke invitasjon lenger (har valgt passord, er deaktivert, er "
+            "flyttet til en annen skole eller har fått invitasjon fra en annen sending).",
+            "%(num)d trengte ikke invitasjon lenger (har valgt passord, er deaktivert, er "
+            "flyttet til en annen skole eller har fått invitasjon fra en annen sending).",
             report.skipped,
         )
         if report.skipped
