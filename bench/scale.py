@@ -47,9 +47,11 @@ from trygg.overview import owner
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trygg_scale"
 SCHEMA = "scale"
+# Issue 15's goal for every page (issue 16 gave the owner's overview 300 ms; it meets 100).
 GOAL_MS = 100.0
-# Issue 16 sets the school owner's overview its own goal: it sums every school.
-PAGE_GOALS_MS = {"Skoleeier: oversikt": 300.0}
+# Not a page: the hourly batch over every open case of the municipality (its slowest
+# single query is printed with the rest).
+BATCHES = ("send-reminders",)
 BATCH_RUNS = 3
 # Migrations 0014's, 0017's and 0018's indexes, as the models declare them: dropped for
 # the "before" column.
@@ -317,11 +319,15 @@ def report(
     for name, result in after.items():
         old = before[name].times
         p95 = percentile(result.times, 0.95)
-        goal = PAGE_GOALS_MS.get(name, GOAL_MS)
+        verdict = (
+            "satsvis, ikke en side"
+            if name in BATCHES
+            else f"≤ {GOAL_MS:.0f} ms {'ok' if p95 <= GOAL_MS else 'OVER'}"
+        )
         lines.append(
             f"{name:<22} {statistics.median(old):9.1f} {percentile(old, 0.95):9.1f}"
             f" {statistics.median(result.times):9.1f} {p95:9.1f} {result.queries:>10}"
-            f"  ≤ {goal:.0f} ms {'ok' if p95 <= goal else 'OVER'}"
+            f"  {verdict}"
         )
     lines.append(size_text)
     if plans:
