@@ -88,7 +88,7 @@ test: system-packages $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	@./scripts/test-databases $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	@./scripts/test-databases $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The municipality at full size on PostgreSQL (bench/scale.py, its own database
 # trygg_scale): 180 schools, 60,000 pupils, 400,000 cases; p50/p95 per page without and

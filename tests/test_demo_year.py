@@ -32,6 +32,10 @@ from trygg.overview.week import (
     week_overview,
 )
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 RECTORS = ("rektor.nordpolen@demo.trygg.no", "rektor.vestreaker@demo.trygg.no")
 
 

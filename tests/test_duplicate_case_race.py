@@ -29,6 +29,10 @@ from trygg.accounts.roles import ANSATT, KONTAKTLAERER
 from trygg.cases.reports import NewReport, file_report
 from trygg.models import Case, CaseDocument, User
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 MONA = demo_email(ANSATT)
 PER = demo_email(KONTAKTLAERER)
 

@@ -26,6 +26,10 @@ from trygg.accounts.roles import ANSATT
 from trygg.config import FeideSettings
 from trygg.models import AuditEvent, LoginSession, Municipality, User
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 CLIENT_ID = "trygg-test"
 SECRET = "trygg-test-secret"
 

@@ -33,6 +33,10 @@ from trygg.pdf.errors import (
     TIMED_OUT,
 )
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 def make_docx(marker: str = "MARKØR-0", *, long_paragraph_chars: int = 0) -> bytes:
     document = docx.Document()

@@ -35,6 +35,10 @@ from trygg.accounts.passwords import Passwords
 from trygg.config import LoginPolicy, SmtpSettings
 from trygg.models import AuditEvent, LoginThrottle
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 POLICY = LoginPolicy()  # what the server runs: the environment cannot change it
 WRONG = "feil-passord-123"
 SLOW_DOWN = "For mange mislykkede forsøk. Vent"

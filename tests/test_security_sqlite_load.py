@@ -25,6 +25,10 @@ from trygg.audit import Initiator
 from trygg.calendar.clock import oslo_now
 from trygg.demo.cases import seed_demo_cases
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 USERS = 50
 ROUNDS = 6
 PAGES = ("/", "/saker", "/varsler", "/saker/1", "/saker/2", "/skolens-plan")

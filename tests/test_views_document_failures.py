@@ -42,6 +42,10 @@ from trygg.jobs.exports import CASE_PDF_NAME_LEAK
 from trygg.models import ArchivedFile, Case, CaseDocument
 from trygg.models.jobs import FAILED
 
+# Among the longest files (real processes, threads or conversions): run first
+# (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 # The plan mentions a family by surname; nobody of that name was in the case then.
 BACKGROUND = "Saken ble tatt opp på foreldremøtet hjemme hos familien Strand."
 
