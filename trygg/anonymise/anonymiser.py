@@ -93,10 +93,7 @@ class Anonymiser:
 
     def legend(self) -> list[tuple[str, str]]:
         """(label, description) for every labelled person, without names."""
-        rows = [
-            (label, describe(self._actors[i]))
-            for i, label in self._labels.items()
-        ]
+        rows = [(label, describe(self._actors[i])) for i, label in self._labels.items()]
         order = {"pupil": 0, "guardian": 1, "staff": 2}
         return sorted(
             rows,
