@@ -5,6 +5,7 @@ which, the audit trail, and the rektor's columns in the case list."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -116,4 +117,8 @@ def test_the_case_list_has_the_rektors_columns(
     page = client.get("/saker").get_data(as_text=True)
     for header in ("Alvorlig", "Rektor fikk vite", "Skoledager siden melding", "Neste frist"):
         assert f'<th scope="col">{header}</th>' in page
+    # One deadline column: the next deadline with its state, and how many more there are
+    # (a second column of all the deadlines repeated it and made the list wider than the page).
+    assert '<th scope="col">Frister</th>' not in page
+    assert re.search(r"og \d+ frist(er)? til", page)
     assert "14.09.2026" in page or "14. september 2026" in page

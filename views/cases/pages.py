@@ -156,6 +156,7 @@ def _row(row: overview.CaseRow) -> dict[str, Any]:
         "informed": date_text(row.rektor_informed_on),
         "days": row.school_days_since_report,
         "next": deadline_badges(row.deadlines[:1]),
+        "later": max(len(row.deadlines) - 1, 0),
         "id": row.id,
         "reference": row.reference,
         "pupil": row.pupil_name,
@@ -165,7 +166,6 @@ def _row(row: overview.CaseRow) -> dict[str, Any]:
         "handler": row.handler,
         "opened": date_text(row.opened_on),
         "section_12_5": row.section_12_5,
-        "deadlines": deadline_badges(row.deadlines),
     }
 
 
