@@ -193,7 +193,7 @@ def test_the_import_invites_by_a_job_and_the_admin_resends_to_the_refused_only(
     with consumer(queue_of(app)):
         assert finished(session, retry_id).status == DONE
     assert sorted(server.recipients()) == sorted(e for _n, e in STAFF)
-    assert "1 av 1 invitasjoner er sendt." in text(client, f"/jobber/{retry_id}")
+    assert "1 av 1 invitasjon er sendt." in text(client, f"/jobber/{retry_id}")
     # A second click on the first job's button (another tab) sends nothing.
     twice = client.post(f"{page_url}/send-igjen", data={"csrf_token": token})
     assert twice.headers["Location"] == page_url

@@ -174,8 +174,11 @@ def _report(job: Job, view: jobs.JobView) -> dict[str, Any] | None:
         return None
     report = invitations.batch_report(db.session, invitations.batch_of(db.session, job.subject_id))
     return {
-        "summary": gettext(
-            "%(sent)d av %(total)d invitasjoner er sendt.", sent=report.sent, total=report.total
+        "summary": ngettext(
+            "%(sent)d av %(num)d invitasjon er sendt.",
+            "%(sent)d av %(num)d invitasjoner er sendt.",
+            report.total,
+            sent=report.sent,
         )
         + (
             " " + gettext("%(failed)d ble ikke sendt.", failed=len(report.to_retry))
