@@ -81,3 +81,16 @@ def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
         yield new_page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page_without_script(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript off: every form must work with plain HTML."""
+    context = browser.new_context(
+        locale="nb-NO", viewport={"width": 1280, "height": 800}, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -7,10 +7,9 @@ person is the picked register pupil, and that pupil's guardians come in labelled
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -61,18 +60,6 @@ def send_and_read_people(page: Page, session: Session) -> dict[str, CaseActor]:
     session.expire_all()
     (case,) = session.execute(select(Case)).scalars()
     return {actor.name: actor for actor in case.actors}
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="nb-NO", viewport={"width": 1280, "height": 800}, java_script_enabled=False
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_another_pupil_searched_and_picked_without_javascript(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -157,18 +156,6 @@ def test_typing_a_name_after_the_pick_unties_the_register_pupil(
     case = send_and_read_case(page, session)
     assert (case.pupil_id, case.pupil_name) == (None, "Tina Berg")
     assert console_errors == []
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="nb-NO", viewport={"width": 1280, "height": 800}, java_script_enabled=False
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_pick_a_pupil_from_the_register_without_javascript(

@@ -6,11 +6,10 @@ combobox, static/js/pupil_search.js, worked with the keyboard only) and without 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -102,18 +101,6 @@ def test_the_leadership_picks_the_register_pupil_with_the_keyboard(
     ).scalars()
     assert any(str(sara.id) in str(details) for details in shown)
     assert console_errors == []
-
-
-@pytest.fixture
-def page_without_script(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="nb-NO", viewport={"width": 1280, "height": 800}, java_script_enabled=False
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_without_javascript_the_page_searches_and_chooses_as_before(
