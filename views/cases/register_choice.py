@@ -23,11 +23,11 @@ from werkzeug.wrappers import Response
 from database import db
 from forms.case_register import LinkPupilForm
 from trygg.errors import Refused
-from trygg.models import Case, Pupil
+from trygg.models import Case
 from trygg.pupils.register import search
 from trygg.pupils.report_search import find_for_report
 from views.cases.loading import now
-from views.reports.pupil_picking import matches_json, wants_json
+from views.reports.pupil_picking import matches_json, pupil_label, pupil_match, wants_json
 from web.form_errors import show_error
 from web.gate import audit_initiator
 
@@ -55,13 +55,13 @@ def register_choice(case: Case) -> RegisterChoice | Response:
     if searching:
         found = find_for_report(db.session, case.school_id, query, audit_initiator(), now())
         if wants_json():
-            return matches_json([_match(p) for p in found])
+            return matches_json([pupil_match(p) for p in found])
     else:
         # Choosing: the matches are shown again only if the choice is refused, and then
         # the request's changes (an audit event among them) are discarded anyway.
         found = search(db.session, case.school_id, query) if query else []
     form = LinkPupilForm()
-    form.pupil_id.choices = [(str(p.id), _label(p)) for p in found]
+    form.pupil_id.choices = [(str(p.id), pupil_label(p)) for p in found]
     chosen = None
     if not searching and form.validate_on_submit():
         chosen = form.chosen()
@@ -84,16 +84,3 @@ def _searching() -> bool:
     return request.method == "POST" and (
         "search_pupil" in request.form or request.form.get("action") == "search"
     )
-
-
-def _label(pupil: Pupil) -> str:
-    return f"{pupil.full_name}, {pupil.class_name}"
-
-
-def _match(pupil: Pupil) -> dict[str, Any]:
-    return {
-        "id": pupil.id,
-        "name": pupil.full_name,
-        "class": pupil.class_name,
-        "label": _label(pupil),
-    }

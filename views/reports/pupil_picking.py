@@ -57,15 +57,16 @@ def pick_pupil(form: ReportForm) -> list[dict[str, Any]] | None:
     found = find_for_report(
         db.session, school_id, form.pupil_search.data or "", audit_initiator(), now()
     )
-    return [_match(p) for p in found]
+    return [pupil_match(p) for p in found]
 
 
-def _match(pupil: Pupil) -> dict[str, Any]:
+def pupil_match(pupil: Pupil) -> dict[str, Any]:
+    """A register pupil as the search lists it (and as pupil_search.js reads it)."""
     return {
         "id": pupil.id,
         "name": pupil.full_name,
         "class": pupil.class_name,
-        "label": _label(pupil),
+        "label": pupil_label(pupil),
     }
 
 
@@ -98,7 +99,7 @@ def pick_other(form: ReportForm) -> dict[str, list[dict[str, Any]]] | None:
     typed = entry.form.name.data or ""
     found = find_for_report(db.session, school_id, typed, audit_initiator(), now())
     # By the row's index in the page this answers with (WTForms numbered them afresh).
-    return {row_index(entry): [_match(p) for p in found]}
+    return {row_index(entry): [pupil_match(p) for p in found]}
 
 
 def row_index(entry: Any) -> str:
@@ -160,7 +161,7 @@ def search_as_you_type() -> bool:
     return can_search_pupils(user, school_id) and school_has_register(db.session, school_id)
 
 
-def _label(pupil: Pupil) -> str:
+def pupil_label(pupil: Pupil) -> str:
     return f"{pupil.full_name}, {pupil.class_name}"
 
 
