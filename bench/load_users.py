@@ -94,7 +94,9 @@ class Person(HttpUser):
         """A page that must answer 200 (a redirect here is a lost login)."""
         with self.client.get(path, name=kind, allow_redirects=False, catch_response=True) as reply:
             if reply.status_code != 200:
-                reply.failure(f"{reply.status_code} {reply.headers.get('Location', '')}")
+                # Status 0: no answer at all; the exception says why (reset, timeout).
+                why = reply.headers.get("Location", "") or repr(reply.error or "")
+                reply.failure(f"{reply.status_code} {why}")
                 return ""
             return reply.text or ""
 
