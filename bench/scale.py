@@ -36,9 +36,9 @@ from trygg.accounts.principal import Principal
 from trygg.calendar.clock import oslo_time
 from trygg.cases import alerts, measures, overview, reminders
 from trygg.cases.access import linked_cases, load_case
+from trygg.cases.case_records import case_records
 from trygg.cases.documents import documents_of
 from trygg.cases.events import chronology
-from trygg.cases.notes import case_records
 from trygg.cases.registry import key_of
 from trygg.config import SmtpSettings
 from trygg.mail import Mailer

@@ -40,6 +40,7 @@ from trygg.cases.attachments import (
     display_name,
     image_page,
 )
+from trygg.cases.case_records import case_records
 from trygg.cases.notes_pdf import section_docx
 from trygg.errors import NotFound, Refused
 from trygg.models import AuditEvent, Case
@@ -154,7 +155,7 @@ def test_the_combined_pdf_section_labels_other_pupils(session: Session, case: Ca
         BY,
         NOW,
     )
-    records = notes.case_records(session, case)
+    records = case_records(session, case)
     section = section_docx(case, list(records.notes), [])
     words = "\n".join(p.text for p in docx.Document(io.BytesIO(section)).paragraphs)
     assert "Møte" in words and "Sara" in words
@@ -193,7 +194,7 @@ def test_a_withdrawal_needs_a_reason_and_happens_once(session: Session, case: Ca
     notes.withdraw(session, case, "note", row.id, "Gjaldt en annen elev.", handler, BY, NOW)
     with pytest.raises(Refused, match="allerede trukket tilbake"):
         notes.withdraw(session, case, "note", row.id, "Igjen.", handler, BY, NOW)
-    [entry] = notes.case_records(session, case).notes
+    [entry] = case_records(session, case).notes
     assert entry.withdrawn is not None and entry.withdrawn.reason == "Gjaldt en annen elev."
     with pytest.raises(NotFound):
         notes.withdraw(session, case, "attachment", row.id + 999, "Feil sak.", handler, BY, NOW)

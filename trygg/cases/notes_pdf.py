@@ -22,10 +22,11 @@ from trygg.anonymise import AmbiguousName
 from trygg.archive import Archive
 from trygg.calendar.formats import timestamp_text
 from trygg.cases.attachments import FORMAT_NAMES, image_page
+from trygg.cases.case_records import AttachmentEntry, NoteEntry, case_records
 from trygg.cases.documents import NameLeak
 from trygg.cases.downloads import check_pdf
 from trygg.cases.names_check import case_people
-from trygg.cases.notes import NOTE_KIND_TITLES, AttachmentEntry, NoteEntry, case_records
+from trygg.cases.notes import NOTE_KIND_TITLES
 from trygg.models import Case
 from trygg.pdf import ConverterPool, PdfUnavailable, convert_docx_to_pdfa
 from trygg.pdf.errors import NO_SERVICE_CONFIGURED

@@ -17,6 +17,7 @@ from trygg.accounts.permissions import can_inform_guardians, can_merge_cases, ca
 from trygg.accounts.principal import Principal
 from trygg.calendar.formats import date_text, timestamp_text
 from trygg.cases.access import case_access
+from trygg.cases.case_records import case_records
 from trygg.cases.downloads import document_title
 from trygg.cases.guardians import (
     HOW_NAMES,
@@ -28,7 +29,6 @@ from trygg.cases.guardians import (
     record_informed,
 )
 from trygg.cases.merging import merges_into
-from trygg.cases.notes import case_records
 from trygg.cases.register_people import bring_register_people
 from trygg.cases.reminders import mailer_for
 from trygg.cases.send_home_mail import SendRequest, send_to_guardians

@@ -18,7 +18,8 @@ from trygg.accounts.principal import Principal
 from trygg.calendar.formats import timestamp_text
 from trygg.cases.access import case_access
 from trygg.cases.attachments import FORMAT_NAMES
-from trygg.cases.notes import NOTE_KIND_TITLES, CaseRecords, Withdrawal
+from trygg.cases.case_records import CaseRecords, Withdrawal
+from trygg.cases.notes import NOTE_KIND_TITLES
 from trygg.models import Case
 
 # A note's opening words in the chronology; the whole note is in its section.

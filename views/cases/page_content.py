@@ -29,9 +29,9 @@ from trygg.calendar.formats import date_text, moment_text, stored_text, timestam
 from trygg.cases import overview
 from trygg.cases.access import case_access
 from trygg.cases.actors import display_name
+from trygg.cases.case_records import CaseRecords, case_records
 from trygg.cases.documents import documents_of
 from trygg.cases.events import EVENT_TEXTS, ChronologyEntry, chronology, user_names
-from trygg.cases.notes import CaseRecords, case_records
 from trygg.cases.plan_rules import (
     NOT_NEEDED,
     PLAN_FINAL,
