@@ -219,11 +219,30 @@ def _first_report_at() -> ColumnElement[dt.datetime]:
     return func.coalesce(first, Case.opened_at)
 
 
+def evaluation_due(plan_id: Any, plan_date: Any) -> ColumnElement[Any]:
+    """When the plan `plan_id` (an expression) is next evaluated: the date its newest final
+    evaluation set, or the plan's own (`plan_date`) until it has one, as kept on the final
+    documents (trygg.cases.evaluation_dates). NULL when it sets none. The school owner's
+    overview uses it too (trygg.overview.owner)."""
+    evaluation = aliased(CaseDocument, name="evaluation")
+    of_plan = and_(
+        evaluation.parent_id == plan_id,
+        evaluation.kind == "evaluering",
+        evaluation.status == FINAL,
+    )
+    newest = (
+        select(evaluation.next_evaluation_on)
+        .where(of_plan)
+        .order_by(evaluation.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case((exists(select(evaluation.id).where(of_plan)), newest), else_=plan_date)
+
+
 @cache
 def _next_evaluation_on() -> ColumnElement[Any]:
-    """The plan in force's next evaluation date (NULL when none): the date the latest
-    final evaluation of the newest final plan set, or without an evaluation the plan's
-    own, as kept on the final documents (trygg.cases.evaluation_dates)."""
+    """The next evaluation date of the case's plan in force, its newest final plan."""
     plan = aliased(CaseDocument)
     # Read from two levels down: correlated by name, or it would be a case of its own.
     newest_plan = (
@@ -232,27 +251,11 @@ def _next_evaluation_on() -> ColumnElement[Any]:
         .correlate(Case)
         .scalar_subquery()
     )
-    evaluation = aliased(CaseDocument)
-    of_plan = and_(
-        evaluation.case_id == Case.id,
-        evaluation.kind == "evaluering",
-        evaluation.status == FINAL,
-        evaluation.parent_id == newest_plan,
-    )
-    set_by_evaluation = (
-        select(evaluation.next_evaluation_on)
-        .where(of_plan)
-        .order_by(evaluation.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     newest = aliased(CaseDocument)
     set_by_plan = (
         select(newest.next_evaluation_on).where(newest.id == newest_plan).scalar_subquery()
     )
-    return case(
-        (exists(select(evaluation.id).where(of_plan)), set_by_evaluation), else_=set_by_plan
-    )
+    return evaluation_due(newest_plan, set_by_plan)
 
 
 def open_case_overdue(bounds: Bounds) -> ColumnElement[bool]:

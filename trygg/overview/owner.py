@@ -39,6 +39,7 @@ from trygg.accounts.principal import Principal
 from trygg.calendar.clock import OSLO
 from trygg.calendar.deadlines import INVESTIGATE_SCHOOL_DAYS, PLAN_SCHOOL_DAYS
 from trygg.calendar.school_days import SchoolCalendar
+from trygg.cases.overdue import evaluation_due
 from trygg.cases.overview import calendar_for
 
 # The rule moved beside the plans in force; trygg.overview.figures imports it from here.
@@ -191,31 +192,6 @@ def _documents_of(candidates: Any) -> Any:
     )
 
 
-def _evaluation_due(plan_id: Any, plan_date: Any) -> ColumnElement[Any]:
-    """When the plan `plan_id` is next evaluated (trygg.cases.plans_in_force's rule, from
-    the dates kept on the final documents): the date its newest final evaluation set, or
-    the plan's own (`plan_date`) until it has one."""
-    evaluation = aliased(CaseDocument, name="evaluation")
-    newest = (
-        select(evaluation.next_evaluation_on)
-        .where(
-            evaluation.parent_id == plan_id,
-            evaluation.kind == "evaluering",
-            evaluation.status == FINAL,
-        )
-        .order_by(evaluation.id.desc())
-        .limit(1)
-    )
-    evaluated = exists(
-        select(evaluation.id).where(
-            evaluation.parent_id == plan_id,
-            evaluation.kind == "evaluering",
-            evaluation.status == FINAL,
-        )
-    )
-    return case((evaluated, newest.scalar_subquery()), else_=plan_date)
-
-
 def _reopenings() -> Any:
     """When the answer at each reopened case's latest follow-up opened it again."""
     return (
@@ -285,7 +261,7 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
         or_(reopenings.c.reopened_at.is_(None), docs.c.last_plan >= reopenings.c.reopened_at),
     )
     plan = aliased(CaseDocument, name="plan")
-    evaluation_due = _evaluation_due(docs.c.plan_id, plan.next_evaluation_on)
+    due = evaluation_due(docs.c.plan_id, plan.next_evaluation_on)
     query = (
         select(
             Case.school_id,
@@ -306,9 +282,7 @@ def school_statuses(session: Session, user: Principal, today: dt.date) -> list[S
             _count(and_(is_open, Case.opened_at < stale_from, ~planned)).label("stale"),
             _count(and_(is_open, Case.staff_suspected.is_(True))).label("section_12_5"),
             # A case without a final plan has no evaluation due (the CASE's NULL).
-            _count(and_(is_open, docs.c.plan_id.is_not(None), evaluation_due < today)).label(
-                "evaluations"
-            ),
+            _count(and_(is_open, docs.c.plan_id.is_not(None), due < today)).label("evaluations"),
         )
         .outerjoin(docs, docs.c.case_id == Case.id)
         .outerjoin(plan, plan.id == docs.c.plan_id)
