@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -78,7 +79,16 @@ class ConfirmCaseForm(BaseForm):
 
 
 class PersonForm(BaseForm):
+    """A person to add. A pupil may be picked from the school's register (issue 13):
+    pupil_id is the register pupil the search picked, checked by the domain on adding
+    (trygg.cases.person_register); empty for a typed name."""
+
+    # Where the case page's "Søk i elevregisteret" posts the form (views/cases/key.py),
+    # set when the user may search the case's school's register; "" when it is not offered.
+    register_search_url = ""
+
     name = StringField(_("Navn"), validators=[Length(max=200)])
+    pupil_id = HiddenField()
     kind = RadioField(
         _("Personen er"),
         choices=[
@@ -112,9 +122,10 @@ class PersonForm(BaseForm):
     def aliases(self) -> tuple[str, ...]:
         return tuple(n.strip() for n in (self.nicknames.data or "").split(",") if n.strip())
 
-    def person(self) -> PersonInput:
+    def person(self, pupil_id: int | None = None) -> PersonInput:
         """The person as the domain takes it: a role only for a pupil, the pupil a
-        guardian belongs to only for a guardian."""
+        guardian belongs to only for a guardian. `pupil_id` is the register pupil the view
+        read from the hidden field once it knew the user may search the register."""
         kind = self.kind.data or ""
         return PersonInput(
             name=self.name.data or "",
@@ -122,4 +133,5 @@ class PersonForm(BaseForm):
             role=(self.role.data or "") if kind == "pupil" else "",
             aliases=self.aliases(),
             guardian_of=(self.guardian_of.data or "") if kind == "guardian" else "",
+            pupil_id=pupil_id if kind == "pupil" else None,
         )

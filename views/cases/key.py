@@ -10,6 +10,8 @@ case but may not pass its key on. The job checks the same rule per case when it 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
@@ -27,12 +29,15 @@ from trygg.accounts.permissions import (
 )
 from trygg.cases.access import case_access
 from trygg.cases.key_export import export_key
+from trygg.cases.person_register import register_pupil
 from trygg.cases.registry import pupil_choices, register_person
 from trygg.errors import Refused
 from trygg.models import Case
 from views.cases.loading import acting_user, case_or_404, now
+from views.cases.person_picking import pick, picking, posted_prefix, submitted_pupil_id
 from views.documents.page_content import KINDS
 from views.jobs.pages import start as start_job
+from views.reports.pupil_picking import matches_json, wants_json
 from web.files import attachment
 from web.form_errors import show_error
 from web.gate import audit_initiator, current_user, requires
@@ -73,9 +78,9 @@ def _back_url(case: Case, kind: str) -> str:
     return url_for("cases.show", case_id=case.id, _anchor="personer")
 
 
-def _person_form(case: Case, name: str | None = None) -> PersonForm:
+def _person_form(case: Case, name: str | None = None, prefix: str = "") -> PersonForm:
     if name is None:
-        form = PersonForm()
+        form = PersonForm(prefix=prefix)
     else:
         form = PersonForm(formdata=None, data={"name": name[:200], "kind": "pupil"})
     own_pupil = gettext("Eleven saken gjelder (%(name)s)", name=case.pupil_name)
@@ -86,7 +91,9 @@ def _person_form(case: Case, name: str | None = None) -> PersonForm:
     return form
 
 
-def _page(case: Case, form: PersonForm, kind: str) -> str:
+def _page(
+    case: Case, form: PersonForm, kind: str, matches: list[dict[str, Any]] | None = None
+) -> str:
     # The form lists the case's pupils by name and label: a look at the key.
     audit.record(db.session, audit_initiator(), "case.key_viewed", "case", str(case.id), now=now())
     return render_template(
@@ -96,23 +103,37 @@ def _page(case: Case, form: PersonForm, kind: str) -> str:
         action=url_for(".add_person", case_id=case.id, dokument=kind or None),
         back_url=_back_url(case, kind),
         back_to_document=bool(kind),
+        picking=picking(form, case, matches),
     )
 
 
 @bp.route("/<id:case_id>/personer/ny", methods=["GET", "POST"])
 @requires(can_handle_cases)
 def add_person(case_id: int) -> str | Response:
-    """Add a person a document names, then go back to that document."""
+    """Add a person a document names, then go back to that document; also where the case
+    page's person form searches the register (views/cases/person_picking.py)."""
     case = case_or_404(case_id, edit=True)
     kind = _document(request.args.get("dokument"))
     if request.method == "GET":
         return _page(case, _person_form(case, request.args.get("navn", "")), kind)
-    form = _person_form(case)
+    form = _person_form(case, prefix=posted_prefix())
+    matches = pick(form, case)
+    if matches is not None:
+        if "search_pupil" in request.form and wants_json():
+            return matches_json(matches)
+        return _page(case, form, kind, matches)
     if not form.validate_on_submit():
         return _page(case, form, kind)
-    person = form.person()
+    person = form.person(submitted_pupil_id(form, case))
     try:
-        actor = register_person(db.session, case, person, acting_user(), audit_initiator(), now())
+        if person.pupil_id is None:
+            actor = register_person(
+                db.session, case, person, acting_user(), audit_initiator(), now()
+            )
+        else:
+            actor = register_pupil(
+                db.session, case, person, acting_user(), audit_initiator(), now()
+            )
     except Refused as error:
         # Discards the request's changes; the rules refuse before they change the case.
         show_error(form, error)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
@@ -31,6 +32,7 @@ from trygg.calendar.clock import oslo_now
 from trygg.cases.leadership import handler_candidates
 from trygg.cases.registry import pupil_choices
 from trygg.models import Case
+from views.cases.person_picking import search_offered
 
 
 def handler_choices(case: Case) -> list[SelectChoice]:
@@ -112,4 +114,8 @@ def case_forms(case: Case, bound: Mapping[str, BaseForm]) -> dict[str, BaseForm]
         SelectChoice("", own_pupil),
         *(SelectChoice(key, label) for key, label in pupil_choices(case)),
     ]
+    if search_offered(case):
+        # A pupil is searched and picked on "Legg til en person" (views/cases/key.py).
+        url = url_for("case_key.add_person", case_id=case.id)
+        forms["person"].register_search_url = url  # type: ignore[attr-defined]
     return forms
