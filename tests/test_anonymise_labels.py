@@ -84,6 +84,26 @@ def test_label_for_and_legend() -> None:
     ]
 
 
+def test_a_pupils_guardians_stand_in_the_legend_in_their_order() -> None:
+    """Seen in a meldeskjema: "Foresatt 2 til Elev A" stood above "Foresatt til Elev A"
+    (the first guardian's label has no number)."""
+    actors = [
+        *ACTORS,
+        Actor("g2", "guardian", "Ane Berg", guardian_of="p1"),
+        Actor("g3", "guardian", "Eva Hansen", guardian_of="p2"),
+    ]
+    labels = assign_labels(actors, LabelSettings())
+    legend = [label for label, _ in Anonymiser("Sara Nilsen", actors, labels).legend()]
+    assert legend == [
+        "Elev A",
+        "Elev B",
+        "Foresatt til Elev A",
+        "Foresatt 2 til Elev A",
+        "Foresatt til Elev B",
+        "Ansatt A",
+    ]
+
+
 def test_suspected_staff_are_named_in_documents_not_sent_home() -> None:
     labels = assign_labels(ACTORS, LabelSettings())
     anonymiser = Anonymiser("Sara Nilsen", ACTORS, labels, sent_home=False)

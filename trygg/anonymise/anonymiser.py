@@ -15,7 +15,7 @@ from trygg.anonymise.actors import (
     is_labelled,
     pupil_ids,
 )
-from trygg.anonymise.labels import describe
+from trygg.anonymise.labels import describe, guardian_number
 from trygg.anonymise.matching import Mention, NameIndex, Person, Term
 from trygg.errors import DomainError
 
@@ -193,9 +193,15 @@ def _id(label: str, labels: Mapping[str, str]) -> str:
     return next(key for key, value in labels.items() if value == label)
 
 
-def _natural(label: str) -> tuple[int, int, str]:
-    """Sort "Elev B" before "Elev AA" and "Utøvende elev 2" before "Utøvende elev 10"."""
+def _natural(label: str) -> tuple[int, int, str, int]:
+    """Sort "Elev B" before "Elev AA", "Utøvende elev 2" before "Utøvende elev 10", and a
+    pupil's guardians by their number ("Foresatt til Elev A" is the first, then
+    "Foresatt 2 til Elev A")."""
+    guardian = guardian_number(label)
+    if guardian is not None:
+        pupil, number = guardian
+        return (*_natural(pupil)[:3], number)
     last = label.rsplit(" ", 1)[-1]
     if last.isdigit():
-        return (1, int(last), label)
-    return (0, len(last), label)
+        return (1, int(last), label, 0)
+    return (0, len(last), label, 0)

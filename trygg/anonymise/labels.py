@@ -104,6 +104,13 @@ def _guardian_of(label: str) -> str | None:
     return match.group(2) if match else None
 
 
+def guardian_number(label: str) -> tuple[str, int] | None:
+    """("Elev A", 2) for "Foresatt 2 til Elev A", ("Elev A", 1) for "Foresatt til Elev A";
+    None for any other label."""
+    match = _GUARDIAN.fullmatch(label)
+    return (match.group(2), int(match.group(1) or 1)) if match else None
+
+
 def describe(actor: Actor) -> str:
     """What a legend says about a label, without any name."""
     if actor.kind == "pupil":
