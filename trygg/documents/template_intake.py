@@ -6,12 +6,12 @@ they unpack every part whole (a 1 GB part packs into 1 MB), resolve DOCTYPE enti
 every render, and a template can build that address from case data), keep macros and
 embedded objects, and load a remote attached template. So the package is read here with
 zipfile alone, part by part in bounded chunks, and refused with a Norwegian reason that
-names the part. Nothing in this module holds more than one chunk of a part in memory.
+names the part. Nothing here holds more than one chunk of a part in memory; the XML parts
+are scanned chunk by chunk in trygg.documents.template_xml_scan.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -19,17 +19,13 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-from lxml import etree
 
 from trygg.config import TemplateLimits
+from trygg.documents.template_xml_scan import Reasons, XmlScanner, shown
 
 CHUNK = 64 * 1024
 # Below this size a part's ratio says nothing: small XML packs very well.
 RATIO_FLOOR = 1024 * 1024
-# The most reasons one report lists; a hostile file could otherwise fill a page.
-MAX_REASONS = 12
 
 NOT_A_DOCX = (
     "Filen er ikke et Word-dokument (.docx). Åpne malen i Word og velg «Lagre som» → "
@@ -39,25 +35,6 @@ NOT_A_DOCX = (
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _CENTRAL = b"PK\x01\x02"
-_DECLARATIONS = (b"<!doctype", b"<!entity")
-_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
-_REMOTE_TARGET = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|\\\\|//)", re.IGNORECASE)
-# Field codes that make Word or LibreOffice fetch or run something when the file opens.
-_FETCHING_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|DDEAUTO|DDE|LINK|IMPORT)\b", re.I)
-_FORBIDDEN_CONTENT_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject")
-# Relationship types (last path segment) that bring code, objects or other files in.
-_FORBIDDEN_RELATIONSHIPS = {
-    "attachedTemplate": "en tilknyttet mal (attachedTemplate)",
-    "aFChunk": "et innsatt dokument (altChunk)",
-    "oleObject": "et innebygd objekt (OLE)",
-    "package": "en innebygd fil",
-    "control": "en ActiveX-kontroll",
-    "activeXControl": "en ActiveX-kontroll",
-    "vbaProject": "makroer (VBA)",
-    "wordVbaData": "makroer (VBA)",
-    "subDocument": "et underdokument",
-    "frame": "en ramme som henter en annen fil",
-}
 
 
 _PASSIVE_PARTS = ("styles", "theme", "fonttable", "numbering")
@@ -67,22 +44,13 @@ class _Refusal(Exception):
     """Stops reading the package: what follows cannot be trusted or is not worth reading."""
 
 
-@dataclass
-class _Reasons:
-    items: list[str] = field(default_factory=list)
-
-    def add(self, reason: str) -> None:
-        if reason not in self.items and len(self.items) < MAX_REASONS:
-            self.items.append(reason)
-
-
 def check_package(content: bytes, limits: TemplateLimits | None = None) -> list[str]:
     """Why this upload may not be used as a template, in Norwegian; empty if it may.
 
     Only zipfile and a streaming XML parser touch the bytes, and only within `limits`,
     so a zip bomb is refused in milliseconds and a few MB of memory."""
     limits = limits or TemplateLimits()
-    reasons = _Reasons()
+    reasons = Reasons()
     try:
         _check_directory(content, limits)
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -139,21 +107,21 @@ def _bad_name(name: str) -> bool:
     return ".." in name.split("/")
 
 
-def _check_headers(infos: list[zipfile.ZipInfo], limits: TemplateLimits, reasons: _Reasons) -> None:
+def _check_headers(infos: list[zipfile.ZipInfo], limits: TemplateLimits, reasons: Reasons) -> None:
     """What the directory says: names, sizes, kinds of part. Nothing is unpacked yet."""
     seen: set[str] = set()
     declared = 0
     for info in infos:
         name = info.filename
         if _bad_name(name):
-            reasons.add(f"Delen «{_shown(name)}» har et ugyldig navn (absolutt sti eller «..»).")
+            reasons.add(f"Delen «{shown(name)}» har et ugyldig navn (absolutt sti eller «..»).")
         if name.lower() in seen:
-            reasons.add(f"Delen «{_shown(name)}» finnes to ganger i filen.")
+            reasons.add(f"Delen «{shown(name)}» finnes to ganger i filen.")
         seen.add(name.lower())
         if info.flag_bits & 0x1:
-            reasons.add(f"Delen «{_shown(name)}» er kryptert. Lagre malen uten passord.")
+            reasons.add(f"Delen «{shown(name)}» er kryptert. Lagre malen uten passord.")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            reasons.add(f"Delen «{_shown(name)}» er pakket på en måte Word ikke bruker.")
+            reasons.add(f"Delen «{shown(name)}» er pakket på en måte Word ikke bruker.")
         if info.file_size > limits.max_member_bytes:
             reasons.add(_too_big(name, limits))
         elif _ratio_too_high(info.file_size, info.compress_size, limits):
@@ -183,13 +151,13 @@ def _forbidden_part(name: str) -> str | None:
     base = posixpath.basename(lower)
     if base.startswith("vba") or base.endswith(".vba"):
         return (
-            f"Malen inneholder makroer (delen «{_shown(name)}»). Lagre den som .docx uten makroer."
+            f"Malen inneholder makroer (delen «{shown(name)}»). Lagre den som .docx uten makroer."
         )
     if "/activex/" in f"/{lower}":
-        return f"Malen inneholder en ActiveX-kontroll (delen «{_shown(name)}»). Fjern den."
+        return f"Malen inneholder en ActiveX-kontroll (delen «{shown(name)}»). Fjern den."
     if "/embeddings/" in f"/{lower}" or "oleobject" in base:
         return (
-            f"Malen inneholder et innebygd objekt eller en innebygd fil (delen «{_shown(name)}»). "
+            f"Malen inneholder et innebygd objekt eller en innebygd fil (delen «{shown(name)}»). "
             "Fjern det fra malen."
         )
     return None
@@ -203,14 +171,14 @@ def _check_part(
     info: zipfile.ZipInfo,
     limits: TemplateLimits,
     unpacked: int,
-    reasons: _Reasons,
+    reasons: Reasons,
 ) -> int:
     """Unpack one part in chunks, counting what really comes out (a header can lie), and
     scan it if it is XML. Returns the unpacked total so far."""
     name = info.filename
     lower = name.lower()
     scanner = (
-        _XmlScanner(name, reasons, parse=_parsed(lower), fields=_may_fetch(lower))
+        XmlScanner(name, reasons, parse=_parsed(lower), fields=_may_fetch(lower))
         if lower.endswith((".xml", ".rels"))
         else None
     )
@@ -219,7 +187,7 @@ def _check_part(
         for chunk in _chunks(archive, info):
             if size == 0 and scanner is None and chunk.startswith(b"PK\x03\x04"):
                 raise _Refusal(
-                    f"Delen «{_shown(name)}» er selv en pakket fil (zip). Fjern den fra malen."
+                    f"Delen «{shown(name)}» er selv en pakket fil (zip). Fjern den fra malen."
                 )
             size += len(chunk)
             unpacked += len(chunk)
@@ -238,7 +206,7 @@ def _check_part(
             scanner.close()
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise _Refusal(
-            f"Delen «{_shown(name)}» er skadet og kan ikke pakkes ut. Lagre malen på nytt i Word."
+            f"Delen «{shown(name)}» er skadet og kan ikke pakkes ut. Lagre malen på nytt i Word."
         ) from None
     return unpacked
 
@@ -263,186 +231,13 @@ def _parsed(lower_name: str) -> bool:
     return lower_name.endswith(".rels") or base in ("[content_types].xml", "settings.xml")
 
 
-# A field code in any namespace prefix: the text of instrText, or fldSimple's instr.
-_FIELD = re.compile(
-    rb"<(?:[\w.-]+:)?instrText\b[^>]*>([^<]{0,2000})"
-    rb"|<(?:[\w.-]+:)?fldSimple\b[^>]*?\binstr\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})')"
-    rb"|<(?:[\w.-]+:)?(altChunk)\b"
-)
-_FIELD_NAMES = (b"instrText", b"fldSimple", b"altChunk")
-_ALT_CHUNK = etree.Element("altChunk")
-# What a window keeps of the previous chunk, so a tag cut in two is found whole.
-_OVERLAP = 4096
-
-
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     with archive.open(info) as part:
         while chunk := part.read(CHUNK):
             yield chunk
 
 
-class _XmlScanner:
-    """Raw-byte search for DOCTYPE and ENTITY declarations, then a streaming parse that
-    keeps one element at a time, for relationships and the elements that fetch or embed."""
-
-    def __init__(self, name: str, reasons: _Reasons, *, parse: bool, fields: bool) -> None:
-        self.parse = parse
-        self.fields = fields and not parse
-        self.field_tail = b""
-        self.name = name
-        self.part = _shown(name)
-        self.reasons = reasons
-        self.tail = b""
-        self.first = True
-        self.parser = etree.XMLPullParser(
-            events=("end",),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        )
-
-    def feed(self, chunk: bytes) -> bool:
-        """False once the part is refused; the rest of it is then only counted."""
-        if self.first:
-            self.first = False
-            if not self._utf8(chunk):
-                return False
-        window = (self.tail + chunk).lower()
-        if any(d in window for d in _DECLARATIONS):
-            self.reasons.add(
-                f"Delen «{self.part}» har en DOCTYPE- eller ENTITY-erklæring. Word "
-                "lager aldri det; slike erklæringer brukes til å lese filer på serveren eller "
-                "fylle minnet."
-            )
-            return False
-        self.tail = window[-16:]
-        if self.fields:
-            self._search_fields(chunk)
-        if not self.parse:
-            return True
-        try:
-            self.parser.feed(chunk)
-            self._drain()
-        except etree.XMLSyntaxError:
-            self._broken()
-            return False
-        return True
-
-    def close(self) -> None:
-        if not self.parse:
-            return
-        try:
-            self.parser.close()
-            self._drain()
-        except etree.XMLSyntaxError:
-            self._broken()
-
-    def _search_fields(self, chunk: bytes) -> None:
-        window = self.field_tail + chunk
-        self.field_tail = window[-_OVERLAP:]
-        # Most windows hold none of the three names: a plain search skips the regex.
-        if not any(name in window for name in _FIELD_NAMES):
-            return
-        for match in _FIELD.finditer(window):
-            if match.group(4):
-                self._inspect("altChunk", _ALT_CHUNK)
-                continue
-            raw = match.group(1) or match.group(2) or match.group(3) or b""
-            # The parser would resolve character references ("&#73;NCLUDEPICTURE").
-            self._field_code(html.unescape(raw.decode("utf-8", "replace")))
-        # Matches inside the overlap are found again in the next window; _Reasons keeps one.
-
-    def _field_code(self, code: str) -> None:
-        found = _FETCHING_FIELD.match(code)
-        if found:
-            self.reasons.add(
-                f"Feltkoden {found.group(1).upper()} i «{self.part}» henter innhold utenfra "
-                "når dokumentet åpnes. Fjern feltet."
-            )
-
-    def _broken(self) -> None:
-        self.reasons.add(f"XML-en i delen «{self.part}» er ødelagt. Lagre malen på nytt i Word.")
-
-    def _utf8(self, chunk: bytes) -> bool:
-        # A declaration in UTF-16 or another encoding would hide from the byte search.
-        declared = _ENCODING.search(chunk[:200])
-        odd = chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]
-        if odd or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
-            self.reasons.add(f"Delen «{self.part}» er ikke lagret som UTF-8, slik Word gjør.")
-            return False
-        return True
-
-    def _drain(self) -> None:
-        for _, element in self.parser.read_events():
-            tag = element.tag
-            if isinstance(tag, str):
-                self._inspect(etree.QName(tag).localname, element)
-            element.clear()
-            # Drop the finished siblings, so the tree never grows past one element.
-            while element.getprevious() is not None:
-                parent = element.getparent()
-                if parent is None:
-                    break
-                del parent[0]
-
-    def _inspect(self, local: str, element: etree._Element) -> None:
-        part = self.part
-        if local == "Relationship":
-            self._relationship(element)
-        elif local in ("Default", "Override") and self.name == "[Content_Types].xml":
-            content_type = (element.get("ContentType") or "").lower()
-            if any(word in content_type for word in _FORBIDDEN_CONTENT_TYPES):
-                self.reasons.add(
-                    f"Malen er merket som et dokument med makroer eller innebygde objekter "
-                    f"(«{_shown(content_type)}» i «{part}»). Lagre den som vanlig .docx."
-                )
-        elif local == "attachedTemplate":
-            self.reasons.add(
-                f"Malen er koblet til en annen mal (attachedTemplate i «{part}»). Fjern "
-                "koblingen i Word under Utviklerverktøy → Dokumentmal."
-            )
-        elif local == "altChunk":
-            self.reasons.add(
-                f"Malen setter inn et annet dokument (altChunk i «{part}»). Lim inn teksten "
-                "i stedet."
-            )
-        elif local in ("instrText", "fldSimple"):
-            code = element.text if local == "instrText" else element.get(_w("instr"))
-            self._field_code(code or "")
-
-    def _relationship(self, element: etree._Element) -> None:
-        part = self.part
-        target = _shown(element.get("Target") or "", 80)
-        kind = (element.get("Type") or "").rsplit("/", 1)[-1]
-        if kind in _FORBIDDEN_RELATIONSHIPS:
-            self.reasons.add(
-                f"Malen inneholder {_FORBIDDEN_RELATIONSHIPS[kind]} («{target}» i «{part}»). "
-                "Fjern det fra malen."
-            )
-        external = (element.get("TargetMode") or "").lower() == "external"
-        if external or _REMOTE_TARGET.match(element.get("Target") or ""):
-            what = {
-                "image": "et bilde som hentes fra",
-                "hyperlink": "en lenke til",
-                "attachedTemplate": "en mal som hentes fra",
-            }.get(kind, "en ekstern kobling til")
-            self.reasons.add(
-                f"Malen har {what} «{target}» («{part}»). Serveren henter aldri noe utenfra: "
-                "sett inn bildet i malen, og fjern eksterne lenker og koblinger."
-            )
-
-
 # --- words -------------------------------------------------------------------------------
-
-
-def _w(local: str) -> str:
-    return f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{local}"
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mb(size: int) -> str:
@@ -455,13 +250,13 @@ def _ratio_too_high(size: int, packed: int, limits: TemplateLimits) -> bool:
 
 def _too_big(name: str, limits: TemplateLimits) -> str:
     return (
-        f"Delen «{_shown(name)}» er større enn {_mb(limits.max_member_bytes)} MB utpakket. "
+        f"Delen «{shown(name)}» er større enn {_mb(limits.max_member_bytes)} MB utpakket. "
         "Fjern eller komprimer store bilder i malen."
     )
 
 
 def _zip_bomb(name: str) -> str:
     return (
-        f"Delen «{_shown(name)}» er pakket så tett at den er mistenkelig (en «zip-bombe»). "
+        f"Delen «{shown(name)}» er pakket så tett at den er mistenkelig (en «zip-bombe»). "
         "Lagre malen på nytt i Word."
     )
