@@ -1,15 +1,21 @@
 """Shared steps for the background job tests: a real huey consumer (worker threads) on
-the app's own queue, waiting for a job row to finish, and reading a job's file."""
+the app's own queue, the job a page led to, waiting for a job row to finish, and reading
+a job's page and file."""
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from trygg.config import Settings
 from trygg.jobs.outputs import FOLDER, FolderOutputs, output_ext
 from trygg.jobs.queue import JobQueue
 from trygg.models import Job
@@ -51,3 +57,20 @@ def job_file(output_dir: Path, job: Job) -> bytes:
     assert job.result_sha256 is not None and job.result_name is not None
     outputs = FolderOutputs(output_dir / FOLDER)
     return outputs.get(job.id, job.result_sha256, output_ext(job.result_name))
+
+
+def queue_of(app: Flask, settings: Settings | None = None) -> JobQueue:
+    """The app's job queue (or that of `settings`), as its worker reads it."""
+    settings = settings or app.extensions["trygg.settings"]
+    return JobQueue(settings, settings.job_queue_name)
+
+
+def job_page_id(location: str) -> int:
+    """The job a redirect led to (/jobber/<id>)."""
+    assert re.fullmatch(r"/jobber/\d+", location), location
+    return int(location.rsplit("/", 1)[1])
+
+
+def text(client: FlaskClient, url: str) -> str:
+    """A page as its reader sees the words (entities unescaped)."""
+    return html.unescape(client.get(url).get_data(as_text=True))

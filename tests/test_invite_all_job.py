@@ -6,10 +6,8 @@ another, an import's own job beside it mails nobody twice, and only an admin may
 
 from __future__ import annotations
 
-import html
 import io
 import json
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -21,13 +19,12 @@ from sqlalchemy.orm import Session
 from tests.admin_pages import audit_events, input_value, post_new_user
 from tests.conftest import csrf_token, log_in
 from tests.factories.users import NORDPOLEN, school_id, user
-from tests.job_steps import consumer, finished
+from tests.job_steps import consumer, finished, job_page_id, queue_of, text
 from tests.smtp_server import Collector, smtp_server
 from trygg.accounts.password_links import LINK_PATH
 from trygg.config import SmtpSettings
 from trygg.jobs import INVITATIONS
 from trygg.jobs.invitations import BATCH, SENT
-from trygg.jobs.queue import JobQueue
 from trygg.models import Job
 from trygg.models.jobs import DONE, QUEUED
 
@@ -49,11 +46,6 @@ def recipients(collector: Collector) -> list[str]:
     return sorted(to for envelope in collector.envelopes for to in envelope.rcpt_tos)
 
 
-def queue_of(app: Flask) -> JobQueue:
-    settings = app.extensions["trygg.settings"]
-    return JobQueue(settings, settings.job_queue_name)
-
-
 def without_password(session: Session, *emails: str) -> None:
     for email in emails:
         user(session, email).password_hash = None
@@ -66,15 +58,6 @@ def click(client: FlaskClient) -> str:
     response = client.post(INVITE_ALL, data={"csrf_token": token})
     assert response.status_code == 302
     return str(response.headers["Location"])
-
-
-def job_id_of(location: str) -> int:
-    assert re.fullmatch(r"/jobber/\d+", location), location
-    return int(location.rsplit("/", 1)[1])
-
-
-def text(client: FlaskClient, url: str) -> str:
-    return html.unescape(client.get(url).get_data(as_text=True))
 
 
 def job_row(session: Session, job_id: int) -> Job:
@@ -101,7 +84,7 @@ def test_the_click_queues_a_job_that_invites_everyone_without_a_password_once(
     assert "2 aktive brukere har ikke passord ennå" in text(client, "/admin/brukere")
 
     page_url = click(client)
-    job_id = job_id_of(page_url)
+    job_id = job_page_id(page_url)
 
     # Queued, not sent: the request mailed nobody, and the page waits for the worker.
     assert server.envelopes == []
@@ -191,13 +174,13 @@ def test_a_second_click_shows_the_running_job_instead_of_starting_another(
     assert jobs_count(session) == 1 and len(audit_events(session, BATCH)) == 1
 
     with consumer(queue_of(app)):
-        assert finished(session, job_id_of(first)).status == DONE
+        assert finished(session, job_page_id(first)).status == DONE
     assert recipients(server) == [demo["ansatt"]]
 
     # Once it is done, a click is a new sending: the municipality's admin reaches both
     # schools.
-    later = job_id_of(click(colleague))
-    assert later != job_id_of(first) and jobs_count(session) == 2
+    later = job_page_id(click(colleague))
+    assert later != job_page_id(first) and jobs_count(session) == 2
     with consumer(queue_of(app)):
         assert finished(session, later).status == DONE
     assert recipients(server) == sorted(
@@ -215,7 +198,7 @@ def test_an_import_job_beside_it_mails_nobody_twice(
     server, _port = mail_server
     without_password(session, demo["ansatt"])
     log_in(client, demo["admin_school"])
-    everyone = job_id_of(click(client))
+    everyone = job_page_id(click(client))
     # The staff import, with its own invitations, while the first job waits in the queue.
     csv = "navn;e-post;tittel;rolle\r\nOla Ny;ola.ny@nordpolen.no;lærer;ansatt"
     preview = client.post(
@@ -236,7 +219,7 @@ def test_an_import_job_beside_it_mails_nobody_twice(
             "invite": "y",
         },
     )
-    own = job_id_of(imported.headers["Location"])
+    own = job_page_id(imported.headers["Location"])
     assert own != everyone
 
     with consumer(queue_of(app)):

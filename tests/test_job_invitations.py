@@ -5,7 +5,6 @@ after a crash, and the job stopping when the server is gone."""
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
@@ -22,13 +21,13 @@ from sqlalchemy.orm import Session
 from tests.admin_pages import audit_events, input_value, user_by_email
 from tests.conftest import csrf_token, log_in
 from tests.factories.users import NORDPOLEN, school_id, user
-from tests.job_steps import consumer, finished
+from tests.job_steps import consumer, finished, job_page_id, queue_of, text
 from tests.smtp_server import Collector, free_port, smtp_server
 from trygg import audit
 from trygg.accounts.password_links import LINK_PATH
 from trygg.accounts.principal import Principal
 from trygg.accounts.staff_import import StaffRow, import_staff
-from trygg.config import Settings, SmtpSettings
+from trygg.config import SmtpSettings
 from trygg.jobs import INVITATIONS, start_job
 from trygg.jobs.invitations import (
     ATTEMPTED,
@@ -40,7 +39,6 @@ from trygg.jobs.invitations import (
     batch_report,
     queue_invitations,
 )
-from trygg.jobs.queue import JobQueue
 from trygg.models import Job, utcnow
 from trygg.models.jobs import DONE, FAILED, QUEUED
 
@@ -80,20 +78,6 @@ def mail_server() -> Iterator[tuple[RefusesSome, int]]:
 @pytest.fixture
 def settings_overrides(mail_server: tuple[RefusesSome, int]) -> dict[str, object]:
     return {"smtp": SmtpSettings(host="127.0.0.1", port=mail_server[1])}
-
-
-def queue_of(app: Flask, settings: Settings | None = None) -> JobQueue:
-    settings = settings or app.extensions["trygg.settings"]
-    return JobQueue(settings, settings.job_queue_name)
-
-
-def job_page_id(location: str) -> int:
-    assert re.fullmatch(r"/jobber/\d+", location), location
-    return int(location.rsplit("/", 1)[1])
-
-
-def text(client: FlaskClient, url: str) -> str:
-    return html.unescape(client.get(url).get_data(as_text=True))
 
 
 def import_with_invitations(client: FlaskClient, school: int) -> str:
