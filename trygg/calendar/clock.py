@@ -3,7 +3,7 @@ without surprises); what people read and type in forms and documents is Oslo tim
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -16,3 +16,8 @@ def oslo_time(utc_naive: datetime) -> datetime:
 
 def oslo_now() -> datetime:
     return datetime.now(OSLO).replace(tzinfo=None)
+
+
+def utc_start_of(day: date) -> datetime:
+    """Midnight in Norway at the start of `day`, as the naive UTC the database stores."""
+    return datetime.combine(day, time(), tzinfo=OSLO).astimezone(UTC).replace(tzinfo=None)

@@ -21,7 +21,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from functools import cache
 from typing import Any
 
@@ -42,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
-from trygg.calendar.clock import OSLO
+from trygg.calendar.clock import utc_start_of
 from trygg.calendar.deadlines import INVESTIGATE_SCHOOL_DAYS, PLAN_SCHOOL_DAYS
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.models import Case, CaseDocument, ClosingDecision, SchoolDayOff
@@ -56,12 +55,6 @@ WINDOWS = (dt.timedelta(days=21), dt.timedelta(days=120))
 # Every status but closed, named so the index on status finds the few such cases: the
 # deadlines of trygg.calendar.deadlines apply to every case that is not closed.
 NOT_CLOSED = (OPEN, MERGED)
-
-
-def utc_start_of(day: dt.date) -> dt.datetime:
-    """Midnight in Norway at the start of `day`, as the naive UTC the database stores."""
-    local = dt.datetime.combine(day, dt.time(), tzinfo=OSLO)
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def school_days_back(calendar: SchoolCalendar, today: dt.date, count: int) -> dt.date:

@@ -26,17 +26,17 @@ from sqlalchemy.orm import Session
 from trygg.accounts.permissions import can_view_school_figures
 from trygg.accounts.principal import Principal
 from trygg.accounts.roles import SKOLEEIER
-from trygg.calendar.clock import oslo_time
+from trygg.calendar.clock import oslo_time, utc_start_of
 from trygg.calendar.deadlines import INVESTIGATE_SCHOOL_DAYS, PLAN_SCHOOL_DAYS
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.overview import calendar_for
+from trygg.cases.plans_in_force import pending_evaluation
 from trygg.documents.vocabulary import ARENAS, VIOLATION_KINDS
 from trygg.errors import NotFound
 from trygg.models import Case, CaseActor, CaseDocument, Pupil, School
 from trygg.models.documents import FINAL
 from trygg.overview.grades import HIGHEST_GRADE, grade_of
 from trygg.overview.outcomes import closed_by_outcome
-from trygg.overview.owner import pending_evaluation, utc_start_of
 from trygg.overview.suppression import Cell as Row
 from trygg.overview.suppression import Table, protect, share, shown_count
 

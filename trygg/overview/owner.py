@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
 from sqlalchemy import (
@@ -36,14 +35,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from trygg.accounts.principal import Principal
-from trygg.calendar.clock import OSLO
+from trygg.calendar.clock import utc_start_of
 from trygg.calendar.deadlines import INVESTIGATE_SCHOOL_DAYS, PLAN_SCHOOL_DAYS
 from trygg.calendar.school_days import SchoolCalendar
 from trygg.cases.overdue import evaluation_due
 from trygg.cases.overview import calendar_for
-
-# The rule moved beside the plans in force; trygg.overview.figures imports it from here.
-from trygg.cases.plans_in_force import pending_evaluation as pending_evaluation
 from trygg.models import Case, CaseActor, CaseDocument, ClosingDecision, School, SchoolDayOff
 from trygg.models.cases import CLOSED, OPEN
 from trygg.models.closing import REOPENED
@@ -76,12 +72,6 @@ class SchoolStatus:
             -self.section_12_5,
             -self.open,
         )
-
-
-def utc_start_of(day: dt.date) -> dt.datetime:
-    """Midnight in Norway at the start of `day`, as the naive UTC the database stores."""
-    local = dt.datetime.combine(day, dt.time(), tzinfo=OSLO)
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def latest_start_overdue(calendar: SchoolCalendar, today: dt.date, school_days: int) -> dt.date:
